@@ -1,0 +1,103 @@
+"""Settings from the environment (and an optional `.env`), validated once at start.
+
+A bad value must never surface as a traceback: `load_settings` turns pydantic's error into one line that
+names the variable, and the CLI exits with code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SUPPORTED_LOCALES = ("vi", "en")
+DEFAULT_DATABASE_URL = "sqlite:///data/chitieu.db"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: Literal["vi", "en"] = "vi"
+    bot_username: str = "chitieu_bot"
+
+    @field_validator("bot_api_url")
+    @classmethod
+    def _api_url_is_http(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_is_sqlite(cls, value: str) -> str:
+        value = value.strip()
+        if "://" in value and not value.startswith("sqlite:///"):
+            raise ValueError("only sqlite:///PATH (or a plain file path) is supported")
+        if not database_path_of(value).name:
+            raise ValueError("names no file")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a Telegram user id")
+            return [int(part) for part in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_exists(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def database_path(self) -> Path:
+        return database_path_of(self.database_url)
+
+    def require_token(self) -> str:
+        """The token, or a ConfigError saying it is needed (only `run` needs it)."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError("BOT_TOKEN: is required to run the bot (try `python -m bot demo`)")
+        return self.bot_token.get_secret_value().strip()
+
+
+def database_path_of(url: str) -> Path:
+    """`sqlite:///data/x.db` or `data/x.db` -> Path('data/x.db')."""
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, or a ConfigError whose message names the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{variable}: {message}") from None
