@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: Literal["vi", "en"] = "vi"
-    bot_username: str = "chitieu_bot"
+    bot_username: str | None = None
 
     @field_validator("bot_api_url")
     @classmethod

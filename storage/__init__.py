@@ -1,0 +1,52 @@
+"""Storage: one SQLite database, one repository per aggregate. SQL lives only in this package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.agencies import AgencyError, AgencyRepository
+from storage.catalogue import CatalogueRepository
+from storage.db import Database, migrate
+from storage.periods import PeriodError, PeriodRepository
+from storage.users import InviteRefused, UserRepository
+from storage.values import PeriodLocked, ValueConflict, ValueRepository
+
+__all__ = [
+    "AgencyError",
+    "Database",
+    "InviteRefused",
+    "PeriodError",
+    "PeriodLocked",
+    "Storage",
+    "ValueConflict",
+    "open_storage",
+]
+
+
+@dataclass
+class Storage:
+    db: Database
+    catalogue: CatalogueRepository
+    agencies: AgencyRepository
+    periods: PeriodRepository
+    users: UserRepository
+    values: ValueRepository
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
+    """Open the database (creating its folder) and bring its schema up to date."""
+    database = await Database.open(path)
+    if run_migrations:
+        await migrate(database)
+    return Storage(
+        db=database,
+        catalogue=CatalogueRepository(database),
+        agencies=AgencyRepository(database),
+        periods=PeriodRepository(database),
+        users=UserRepository(database),
+        values=ValueRepository(database),
+    )

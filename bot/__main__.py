@@ -1,0 +1,7 @@
+"""`python -m bot`: hand over to the command line."""
+
+import sys
+
+from bot.cli import main
+
+sys.exit(main())

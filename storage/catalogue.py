@@ -1,0 +1,357 @@
+"""Programmes, their data elements (tasks included) and indicators, and the assignments of elements to
+agencies. Loading a catalogue updates rows in place and marks removed items inactive, so that values
+reported against them keep their meaning."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from bot.domain.catalogue import CatalogueDiff, CatalogueSpec, ElementSpec, IndicatorSpec, TaskSpec
+from bot.domain.models import (
+    Aggregation,
+    Comparator,
+    DataElement,
+    Direction,
+    ElementType,
+    Indicator,
+    PeriodKind,
+    Programme,
+    Target,
+    TargetKind,
+)
+from storage.clock import date_from_text, to_text, utcnow
+from storage.db import Database
+
+PROGRAMME_COLUMNS = (
+    "id, code, title_vi, title_en, document, issued_on, horizon_year, baseline_year,"
+    " report_frequency, report_deadline, report_to"
+)
+ELEMENT_COLUMNS = (
+    "id, programme_id, code, name_vi, name_en, type, unit, min_value, max_value, due_on,"
+    " lead_agency, position, active"
+)
+INDICATOR_COLUMNS = (
+    "id, programme_id, code, area, name_vi, name_en, unit, comparator, target_value, target_year,"
+    " target_text_vi, target_text_en, kind, direction, baseline_year, baseline_value,"
+    " milestones_json, aggregation, element, numerator, denominator, weight, factor, lead_agency,"
+    " position, active"
+)
+
+
+def _programme(row: aiosqlite.Row) -> Programme:
+    return Programme(
+        id=row["id"],
+        code=row["code"],
+        title_vi=row["title_vi"],
+        title_en=row["title_en"],
+        document=row["document"],
+        issued_on=date_from_text(row["issued_on"]),
+        horizon_year=row["horizon_year"],
+        baseline_year=row["baseline_year"],
+        report_frequency=PeriodKind(row["report_frequency"]),
+        report_deadline=row["report_deadline"],
+        report_to=row["report_to"],
+    )
+
+
+def _element(row: aiosqlite.Row) -> DataElement:
+    return DataElement(
+        id=row["id"],
+        programme_id=row["programme_id"],
+        code=row["code"],
+        name_vi=row["name_vi"],
+        name_en=row["name_en"],
+        type=ElementType(row["type"]),
+        unit=row["unit"],
+        min_value=row["min_value"],
+        max_value=row["max_value"],
+        due_on=date_from_text(row["due_on"]),
+        lead_agency=row["lead_agency"],
+        position=row["position"],
+        active=bool(row["active"]),
+    )
+
+
+def _indicator(row: aiosqlite.Row) -> Indicator:
+    target = None
+    if row["comparator"] is not None:
+        target = Target(
+            comparator=Comparator(row["comparator"]),
+            value=row["target_value"],
+            year=row["target_year"],
+        )
+    return Indicator(
+        id=row["id"],
+        programme_id=row["programme_id"],
+        code=row["code"],
+        area=row["area"],
+        name_vi=row["name_vi"],
+        name_en=row["name_en"],
+        unit=row["unit"],
+        target=target,
+        target_text_vi=row["target_text_vi"],
+        target_text_en=row["target_text_en"],
+        kind=TargetKind(row["kind"]),
+        direction=Direction(row["direction"]),
+        baseline_year=row["baseline_year"],
+        baseline_value=row["baseline_value"],
+        milestones={int(k): v for k, v in json.loads(row["milestones_json"]).items()},
+        aggregation=Aggregation(row["aggregation"]),
+        element=row["element"],
+        numerator=row["numerator"],
+        denominator=row["denominator"],
+        weight=row["weight"],
+        factor=row["factor"],
+        lead_agency=row["lead_agency"],
+        position=row["position"],
+        active=bool(row["active"]),
+    )
+
+
+class CatalogueRepository:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def programmes(self) -> list[Programme]:
+        rows = await self.db.fetch_all(f"SELECT {PROGRAMME_COLUMNS} FROM programmes ORDER BY id")
+        return [_programme(row) for row in rows]
+
+    async def programme(self, code: str) -> Programme | None:
+        row = await self.db.fetch_one(
+            f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE code = ?", (code,)
+        )
+        return _programme(row) if row else None
+
+    async def programme_by_id(self, programme_id: int) -> Programme | None:
+        row = await self.db.fetch_one(
+            f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = ?", (programme_id,)
+        )
+        return _programme(row) if row else None
+
+    async def elements(self, programme_id: int, *, tasks: bool | None = None) -> list[DataElement]:
+        """Active data elements in catalogue order; `tasks` filters to (or out) the tasks section."""
+        where = "" if tasks is None else f" AND is_task = {int(tasks)}"
+        rows = await self.db.fetch_all(
+            f"SELECT {ELEMENT_COLUMNS} FROM data_elements WHERE programme_id = ? AND active = 1"
+            f"{where} ORDER BY position",
+            (programme_id,),
+        )
+        return [_element(row) for row in rows]
+
+    async def indicators(self, programme_id: int) -> list[Indicator]:
+        rows = await self.db.fetch_all(
+            f"SELECT {INDICATOR_COLUMNS} FROM indicators WHERE programme_id = ? AND active = 1"
+            " ORDER BY position",
+            (programme_id,),
+        )
+        return [_indicator(row) for row in rows]
+
+    async def assigned_elements(self, programme_id: int, agency_code: str) -> list[DataElement]:
+        """The active elements an agency owes for a programme, in catalogue order."""
+        rows = await self.db.fetch_all(
+            f"SELECT {', '.join('e.' + c.strip() for c in ELEMENT_COLUMNS.split(','))}"
+            " FROM data_elements e JOIN assignments a ON a.element_id = e.id"
+            " WHERE e.programme_id = ? AND e.active = 1 AND a.agency_code = ? ORDER BY e.position",
+            (programme_id, agency_code),
+        )
+        return [_element(row) for row in rows]
+
+    async def assignments(self, programme_id: int) -> dict[str, list[str]]:
+        """Agency code -> element codes it reports, for one programme."""
+        rows = await self.db.fetch_all(
+            "SELECT a.agency_code, e.code FROM assignments a JOIN data_elements e"
+            " ON e.id = a.element_id WHERE e.programme_id = ? AND e.active = 1 ORDER BY e.position",
+            (programme_id,),
+        )
+        result: dict[str, list[str]] = {}
+        for row in rows:
+            result.setdefault(row[0], []).append(row[1])
+        return result
+
+    async def spec(self, code: str) -> CatalogueSpec | None:
+        """The catalogue as last loaded, rebuilt from the stored specs (for diffs and exports)."""
+        programme = await self.db.fetch_one(
+            "SELECT id, spec_json FROM programmes WHERE code = ?", (code,)
+        )
+        if programme is None:
+            return None
+        elements = await self.db.fetch_all(
+            "SELECT is_task, spec_json FROM data_elements WHERE programme_id = ? AND active = 1"
+            " ORDER BY position",
+            (programme["id"],),
+        )
+        indicators = await self.db.fetch_all(
+            "SELECT spec_json FROM indicators WHERE programme_id = ? AND active = 1 ORDER BY position",
+            (programme["id"],),
+        )
+        return CatalogueSpec.model_validate(
+            {
+                "programme": json.loads(programme["spec_json"]),
+                "elements": [json.loads(r["spec_json"]) for r in elements if not r["is_task"]],
+                "tasks": [json.loads(r["spec_json"]) for r in elements if r["is_task"]],
+                "indicators": [json.loads(r["spec_json"]) for r in indicators],
+            }
+        )
+
+    async def apply(
+        self,
+        spec: CatalogueSpec,
+        diff: CatalogueDiff,
+        reporters: dict[str, list[str]],
+        source: str,
+        loaded_by: int | None = None,
+    ) -> None:
+        """Write a validated catalogue in one transaction. `reporters` maps element codes (tasks
+        included) to the agency codes that report them, groups already expanded."""
+        now = to_text(utcnow())
+        programme = spec.programme
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO programmes (code, title_vi, title_en, document, issued_on, horizon_year,"
+                " baseline_year, report_frequency, report_deadline, report_to, spec_json, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+                " title_vi = excluded.title_vi, title_en = excluded.title_en,"
+                " document = excluded.document, issued_on = excluded.issued_on,"
+                " horizon_year = excluded.horizon_year, baseline_year = excluded.baseline_year,"
+                " report_frequency = excluded.report_frequency,"
+                " report_deadline = excluded.report_deadline, report_to = excluded.report_to,"
+                " spec_json = excluded.spec_json, updated_at = excluded.updated_at",
+                (
+                    programme.code,
+                    programme.title_vi,
+                    programme.title_en,
+                    programme.document,
+                    programme.issued_on.isoformat() if programme.issued_on else None,
+                    programme.horizon_year,
+                    programme.baseline_year,
+                    programme.reporting.frequency.value,
+                    programme.reporting.deadline,
+                    programme.reporting.report_to,
+                    programme.model_dump_json(),
+                    now,
+                ),
+            )
+            row = await self.db.fetch_one("SELECT id FROM programmes WHERE code = ?", (programme.code,))
+            assert row is not None
+            programme_id = int(row[0])
+            await connection.execute(
+                "UPDATE data_elements SET active = 0 WHERE programme_id = ?", (programme_id,)
+            )
+            await connection.execute(
+                "UPDATE indicators SET active = 0 WHERE programme_id = ?", (programme_id,)
+            )
+            items: list[ElementSpec | TaskSpec] = [*spec.elements, *spec.tasks]
+            for position, item in enumerate(items):
+                await self._upsert_element(connection, programme_id, position, item)
+            for position, indicator in enumerate(spec.indicators):
+                await self._upsert_indicator(connection, programme_id, position, indicator)
+            await connection.execute(
+                "DELETE FROM assignments WHERE element_id IN"
+                " (SELECT id FROM data_elements WHERE programme_id = ?)",
+                (programme_id,),
+            )
+            for element_code, agency_codes in reporters.items():
+                for agency_code in agency_codes:
+                    await connection.execute(
+                        "INSERT OR IGNORE INTO assignments (element_id, agency_code) SELECT id, ?"
+                        " FROM data_elements WHERE programme_id = ? AND code = ?",
+                        (agency_code, programme_id, element_code),
+                    )
+            await connection.execute(
+                "INSERT INTO catalogue_loads (programme_id, source, loaded_at, loaded_by, diff_json)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    programme_id,
+                    source,
+                    now,
+                    loaded_by,
+                    json.dumps(
+                        {"added": diff.added, "changed": diff.changed, "removed": diff.removed}
+                    ),
+                ),
+            )
+
+    @staticmethod
+    async def _upsert_element(
+        connection: aiosqlite.Connection,
+        programme_id: int,
+        position: int,
+        item: ElementSpec | TaskSpec,
+    ) -> None:
+        is_task = isinstance(item, TaskSpec)
+        await connection.execute(
+            "INSERT INTO data_elements (programme_id, code, is_task, name_vi, name_en, type, unit,"
+            " min_value, max_value, due_on, lead_agency, position, active, spec_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT (programme_id, code) DO UPDATE SET is_task = excluded.is_task,"
+            " name_vi = excluded.name_vi, name_en = excluded.name_en, type = excluded.type,"
+            " unit = excluded.unit, min_value = excluded.min_value, max_value = excluded.max_value,"
+            " due_on = excluded.due_on, lead_agency = excluded.lead_agency,"
+            " position = excluded.position, active = 1, spec_json = excluded.spec_json",
+            (
+                programme_id,
+                item.code,
+                int(is_task),
+                item.name_vi,
+                item.name_en,
+                item.type.value,
+                "%" if is_task else item.unit,  # type: ignore[union-attr]
+                0 if is_task else item.min,  # type: ignore[union-attr]
+                100 if is_task else item.max,  # type: ignore[union-attr]
+                item.due_on.isoformat() if is_task and item.due_on else None,  # type: ignore[union-attr]
+                item.lead if is_task else None,  # type: ignore[union-attr]
+                position,
+                item.model_dump_json(),
+            ),
+        )
+
+    @staticmethod
+    async def _upsert_indicator(
+        connection: aiosqlite.Connection, programme_id: int, position: int, item: IndicatorSpec
+    ) -> None:
+        target = item.target
+        await connection.execute(
+            f"INSERT INTO indicators ({INDICATOR_COLUMNS.replace('id, ', '', 1)}, spec_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT (programme_id, code) DO UPDATE SET area = excluded.area,"
+            " name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit,"
+            " comparator = excluded.comparator, target_value = excluded.target_value,"
+            " target_year = excluded.target_year, target_text_vi = excluded.target_text_vi,"
+            " target_text_en = excluded.target_text_en, kind = excluded.kind,"
+            " direction = excluded.direction, baseline_year = excluded.baseline_year,"
+            " baseline_value = excluded.baseline_value, milestones_json = excluded.milestones_json,"
+            " aggregation = excluded.aggregation, element = excluded.element,"
+            " numerator = excluded.numerator, denominator = excluded.denominator,"
+            " weight = excluded.weight, factor = excluded.factor,"
+            " lead_agency = excluded.lead_agency, position = excluded.position, active = 1,"
+            " spec_json = excluded.spec_json",
+            (
+                programme_id,
+                item.code,
+                item.area,
+                item.name_vi,
+                item.name_en,
+                item.unit,
+                target.comparator.value if target else None,
+                target.value if target else None,
+                target.year if target else None,
+                item.target_text_vi,
+                item.target_text_en,
+                item.kind.value,
+                item.direction.value,
+                item.baseline.year if item.baseline else None,
+                item.baseline.value if item.baseline else None,
+                json.dumps({str(k): v for k, v in item.milestones.items()}),
+                item.aggregation.value,
+                item.element,
+                item.numerator,
+                item.denominator,
+                item.weight,
+                item.factor,
+                item.lead,
+                position,
+                item.model_dump_json(),
+            ),
+        )

@@ -1,0 +1,126 @@
+"""The SQLite connection: durable settings, explicit write transactions and numbered migrations.
+
+These are official figures, so the database runs with WAL and `synchronous=FULL`: a value the bot has
+acknowledged survives a power cut. Writes go through `transaction()`, which starts with `BEGIN IMMEDIATE`
+so that two writers never discover a conflict halfway through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class Database:
+    """One aiosqlite connection with a lock that serialises this process's write transactions."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA synchronous = FULL")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        return cls(connection, path)
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
+        async with self._write_lock:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            await self.connection.execute("COMMIT")
+
+    async def fetch_all(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        async with self.connection.execute(sql, parameters) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        async with self.connection.execute(sql, parameters) as cursor:
+            return await cursor.fetchone()
+
+    async def backup(self, target: Path) -> None:
+        """SQLite's online backup: a consistent copy while the bot keeps running."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(target) as destination:
+            await self.connection.backup(destination)
+
+
+def available_migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every numbered file in storage/migrations, in order."""
+    found = []
+    for entry in resources.files("storage.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+async def schema_version(database: Database) -> int:
+    await database.connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = await database.fetch_one("SELECT MAX(version) FROM schema_version")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def migrate(database: Database) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+    current = await schema_version(database)
+    applied = []
+    for version, name, sql in available_migrations():
+        if version <= current:
+            continue
+        async with database.transaction() as connection:
+            for statement in _split_statements(sql):
+                await connection.execute(statement)
+            await connection.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, datetime('now'))",
+                (version,),
+            )
+        logger.info("applied migration %s", name)
+        applied.append(name)
+    return applied
+
+
+def _split_statements(sql: str) -> list[str]:
+    """Split a migration into statements; executescript would COMMIT behind our transaction's back."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not buffer and line.strip().startswith("--"):
+            continue
+        buffer += line
+        if buffer.strip() and sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,174 @@
+"""Users, their focal-point memberships, and single-use invites."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.domain.models import Invite, Membership, Role, User
+from storage.clock import date_from_text, from_text, to_text, utcnow
+from storage.db import Database
+
+USER_COLUMNS = (
+    "telegram_id, full_name, username, locale, role, started_at, unreachable_since, paused_until"
+)
+INVITE_COLUMNS = "token, agency_code, role, created_at, expires_at, used_by, used_at"
+
+
+class InviteRefused(ValueError):
+    """An invite that cannot be used; `reason` is 'unknown', 'used' or 'expired'."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _user(row: aiosqlite.Row) -> User:
+    return User(
+        telegram_id=row["telegram_id"],
+        full_name=row["full_name"],
+        username=row["username"],
+        locale=row["locale"],
+        role=Role(row["role"]) if row["role"] else None,
+        started_at=from_text(row["started_at"]),
+        unreachable_since=from_text(row["unreachable_since"]),
+        paused_until=date_from_text(row["paused_until"]),
+    )
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    created_at, expires_at = from_text(row["created_at"]), from_text(row["expires_at"])
+    assert created_at is not None and expires_at is not None
+    return Invite(
+        token=row["token"],
+        agency_code=row["agency_code"],
+        role=Role(row["role"]),
+        created_at=created_at,
+        expires_at=expires_at,
+        used_by=row["used_by"],
+        used_at=from_text(row["used_at"]),
+    )
+
+
+class UserRepository:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def get(self, telegram_id: int) -> User | None:
+        row = await self.db.fetch_one(
+            f"SELECT {USER_COLUMNS} FROM users WHERE telegram_id = ?", (telegram_id,)
+        )
+        return _user(row) if row else None
+
+    async def ensure_admins(self, telegram_ids: list[int]) -> None:
+        """Bootstrap admins from ADMIN_IDS; an existing user keeps their other data."""
+        now = to_text(utcnow())
+        async with self.db.transaction() as connection:
+            for telegram_id in telegram_ids:
+                await connection.execute(
+                    "INSERT INTO users (telegram_id, role, created_at) VALUES (?, 'admin', ?)"
+                    " ON CONFLICT (telegram_id) DO UPDATE SET role = 'admin'",
+                    (telegram_id, now),
+                )
+
+    async def set_locale(self, telegram_id: int, locale: str) -> None:
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE users SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
+            )
+
+    async def touch(self, telegram_id: int, full_name: str, username: str | None) -> None:
+        """Record that this user talked to the bot: they are reachable and have pressed Start."""
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE users SET full_name = ?, username = ?, unreachable_since = NULL,"
+                " started_at = COALESCE(started_at, ?) WHERE telegram_id = ?",
+                (full_name, username, to_text(utcnow()), telegram_id),
+            )
+
+    async def mark_unreachable(self, telegram_id: int) -> None:
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE users SET unreachable_since = COALESCE(unreachable_since, ?)"
+                " WHERE telegram_id = ?",
+                (to_text(utcnow()), telegram_id),
+            )
+
+    async def memberships(self, telegram_id: int) -> list[Membership]:
+        rows = await self.db.fetch_all(
+            "SELECT user_id, agency_code, is_primary FROM memberships WHERE user_id = ?"
+            " ORDER BY is_primary DESC, agency_code",
+            (telegram_id,),
+        )
+        return [Membership(user_id=r[0], agency_code=r[1], primary=bool(r[2])) for r in rows]
+
+    async def members_of(self, agency_code: str) -> list[tuple[User, bool]]:
+        """The agency's focal points, primaries first, with whether each is primary."""
+        rows = await self.db.fetch_all(
+            f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))}, m.is_primary"
+            " FROM memberships m JOIN users u ON u.telegram_id = m.user_id"
+            " WHERE m.agency_code = ? ORDER BY m.is_primary DESC, m.since",
+            (agency_code,),
+        )
+        return [(_user(row), bool(row["is_primary"])) for row in rows]
+
+    async def create_invite(
+        self,
+        agency_code: str | None,
+        role: Role,
+        expires_in: timedelta,
+        created_by: int | None = None,
+    ) -> Invite:
+        now = utcnow()
+        token = secrets.token_urlsafe(12)  # 16 URL-safe characters, fits a /start payload
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO invites (token, agency_code, role, created_by, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (token, agency_code, role.value, created_by, to_text(now), to_text(now + expires_in)),
+            )
+        return Invite(
+            token=token, agency_code=agency_code, role=role, created_at=now, expires_at=now + expires_in
+        )
+
+    async def redeem_invite(
+        self, token: str, telegram_id: int, full_name: str, username: str | None,
+        now: datetime | None = None,
+    ) -> Invite:
+        """Bind the user to the invite's agency and role, once; raise InviteRefused otherwise."""
+        now = now or utcnow()
+        async with self.db.transaction() as connection:
+            row = await self.db.fetch_one(
+                f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,)
+            )
+            if row is None:
+                raise InviteRefused("unknown")
+            invite = _invite(row)
+            if invite.used_by is not None:
+                raise InviteRefused("used")
+            if invite.expires_at <= now:
+                raise InviteRefused("expired")
+            await connection.execute(
+                "UPDATE invites SET used_by = ?, used_at = ? WHERE token = ?",
+                (telegram_id, to_text(now), token),
+            )
+            role = Role.FOCAL if invite.role is Role.BACKUP else invite.role
+            await connection.execute(
+                "INSERT INTO users (telegram_id, full_name, username, role, started_at, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET"
+                " full_name = excluded.full_name, username = excluded.username,"
+                " role = CASE WHEN users.role = 'admin' THEN 'admin' ELSE excluded.role END,"
+                " started_at = COALESCE(users.started_at, excluded.started_at),"
+                " unreachable_since = NULL",
+                (telegram_id, full_name, username, role.value, to_text(now), to_text(now)),
+            )
+            if invite.agency_code and invite.role in (Role.FOCAL, Role.BACKUP):
+                await connection.execute(
+                    "INSERT INTO memberships (user_id, agency_code, is_primary, since)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (user_id, agency_code)"
+                    " DO UPDATE SET is_primary = excluded.is_primary",
+                    (telegram_id, invite.agency_code, int(invite.role is Role.FOCAL), to_text(now)),
+                )
+        return invite.model_copy(update={"used_by": telegram_id, "used_at": now})

@@ -1,0 +1,244 @@
+"""Reported values: the current answer per (period, agency, element) plus an append-only history.
+
+Every write happens in one transaction that re-reads the period's state (a locked period refuses) and the
+value's version (a writer who saw an older version gets a ValueConflict instead of overwriting silently).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.models import Answer, Period, PeriodState, Submission, Value, ValueChange, ValueStatus
+from storage.clock import from_text, to_text, utcnow
+from storage.db import Database
+
+VALUE_COLUMNS = (
+    "v.period_id, v.agency_code, e.code AS element_code, v.answer, v.number, v.text, v.note,"
+    " v.status, v.version, v.updated_by, v.updated_at"
+)
+CHANGE_COLUMNS = (
+    "c.period_id, c.agency_code, e.code AS element_code, c.version, c.old_answer, c.old_number,"
+    " c.old_text, c.new_answer, c.new_number, c.new_text, c.note, c.status, c.changed_by,"
+    " c.changed_at"
+)
+
+
+class PeriodLocked(RuntimeError):
+    """The period is locked: nobody may change its values."""
+
+
+class ValueConflict(RuntimeError):
+    """Someone else changed this value since the writer last saw it."""
+
+    def __init__(self, current: Value) -> None:
+        super().__init__(f"value changed by {current.updated_by} (version {current.version})")
+        self.current = current
+
+
+def _value(row: aiosqlite.Row) -> Value:
+    updated_at = from_text(row["updated_at"])
+    assert updated_at is not None
+    return Value(
+        period_id=row["period_id"],
+        agency_code=row["agency_code"],
+        element_code=row["element_code"],
+        answer=Answer(row["answer"]),
+        number=row["number"],
+        text=row["text"],
+        note=row["note"],
+        status=ValueStatus(row["status"]),
+        version=row["version"],
+        updated_by=row["updated_by"],
+        updated_at=updated_at,
+    )
+
+
+def _change(row: aiosqlite.Row) -> ValueChange:
+    changed_at = from_text(row["changed_at"])
+    assert changed_at is not None
+    return ValueChange(
+        period_id=row["period_id"],
+        agency_code=row["agency_code"],
+        element_code=row["element_code"],
+        version=row["version"],
+        old_answer=Answer(row["old_answer"]) if row["old_answer"] else None,
+        old_number=row["old_number"],
+        old_text=row["old_text"],
+        new_answer=Answer(row["new_answer"]),
+        new_number=row["new_number"],
+        new_text=row["new_text"],
+        note=row["note"],
+        status=ValueStatus(row["status"]),
+        changed_by=row["changed_by"],
+        changed_at=changed_at,
+    )
+
+
+class ValueRepository:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def save(
+        self,
+        period: Period,
+        agency_code: str,
+        element_code: str,
+        *,
+        answer: Answer = Answer.VALUE,
+        number: float | None = None,
+        text: str | None = None,
+        note: str | None = None,
+        status: ValueStatus = ValueStatus.PRELIMINARY,
+        by: int | None = None,
+        expected_version: int | None = None,
+        now: datetime | None = None,
+    ) -> Value:
+        """Write one answer durably. `expected_version` is the version the writer saw (0 for none);
+        None skips the check (the CLI, imports)."""
+        moment = to_text(now or utcnow())
+        async with self.db.transaction() as connection:
+            state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
+            if state is None or state[0] == PeriodState.LOCKED.value:
+                raise PeriodLocked(period.code)
+            element = await self.db.fetch_one(
+                "SELECT id FROM data_elements WHERE programme_id = ? AND code = ?",
+                (period.programme_id, element_code),
+            )
+            if element is None:
+                raise KeyError(element_code)
+            element_id = int(element[0])
+            current = await self._current(period.id, agency_code, element_id)
+            current_version = current.version if current else 0
+            if expected_version is not None and expected_version != current_version:
+                assert current is not None
+                raise ValueConflict(current)
+            new = (answer.value, number, text, note, status.value)
+            if current and (
+                current.answer.value, current.number, current.text, current.note,
+                current.status.value,
+            ) == new:
+                return current
+            version = current_version + 1
+            await connection.execute(
+                'INSERT INTO "values" (period_id, agency_code, element_id, answer, number, text, note,'
+                " status, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (period_id, agency_code, element_id) DO UPDATE SET"
+                " answer = excluded.answer, number = excluded.number, text = excluded.text,"
+                " note = excluded.note, status = excluded.status, version = excluded.version,"
+                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                (period.id, agency_code, element_id, *new, version, by, moment),
+            )
+            await connection.execute(
+                "INSERT INTO value_changes (period_id, agency_code, element_id, version, old_answer,"
+                " old_number, old_text, new_answer, new_number, new_text, note, status, changed_by,"
+                " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    period.id,
+                    agency_code,
+                    element_id,
+                    version,
+                    current.answer.value if current else None,
+                    current.number if current else None,
+                    current.text if current else None,
+                    answer.value,
+                    number,
+                    text,
+                    note,
+                    status.value,
+                    by,
+                    moment,
+                ),
+            )
+        saved = await self._current(period.id, agency_code, element_id)
+        assert saved is not None
+        return saved
+
+    async def _current(self, period_id: int, agency_code: str, element_id: int) -> Value | None:
+        row = await self.db.fetch_one(
+            f'SELECT {VALUE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
+            " WHERE v.period_id = ? AND v.agency_code = ? AND v.element_id = ?",
+            (period_id, agency_code, element_id),
+        )
+        return _value(row) if row else None
+
+    async def for_agency(self, period_id: int, agency_code: str) -> dict[str, Value]:
+        rows = await self.db.fetch_all(
+            f'SELECT {VALUE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
+            " WHERE v.period_id = ? AND v.agency_code = ?",
+            (period_id, agency_code),
+        )
+        return {row["element_code"]: _value(row) for row in rows}
+
+    async def for_period(self, period_id: int) -> list[Value]:
+        rows = await self.db.fetch_all(
+            f'SELECT {VALUE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
+            " WHERE v.period_id = ? ORDER BY v.agency_code, e.position",
+            (period_id,),
+        )
+        return [_value(row) for row in rows]
+
+    async def history(
+        self, *, period_id: int | None = None, agency_code: str | None = None,
+        element_code: str | None = None,
+    ) -> list[ValueChange]:
+        clauses, parameters = [], []
+        for column, value in (
+            ("c.period_id", period_id), ("c.agency_code", agency_code), ("e.code", element_code)
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                parameters.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = await self.db.fetch_all(
+            f"SELECT {CHANGE_COLUMNS} FROM value_changes c JOIN data_elements e"
+            f" ON e.id = c.element_id {where} ORDER BY c.id",
+            tuple(parameters),
+        )
+        return [_change(row) for row in rows]
+
+    async def submit(
+        self, period: Period, agency_code: str, by: int | None, now: datetime, on_time: bool
+    ) -> Submission:
+        """Mark the agency's report complete; a resubmission keeps the first timestamp."""
+        async with self.db.transaction() as connection:
+            state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
+            if state is None or state[0] == PeriodState.LOCKED.value:
+                raise PeriodLocked(period.code)
+            await connection.execute(
+                "INSERT OR IGNORE INTO submissions (period_id, agency_code, submitted_at,"
+                " submitted_by, on_time) VALUES (?, ?, ?, ?, ?)",
+                (period.id, agency_code, to_text(now), by, int(on_time)),
+            )
+        submission = await self.submission(period.id, agency_code)
+        assert submission is not None
+        return submission
+
+    async def submission(self, period_id: int, agency_code: str) -> Submission | None:
+        row = await self.db.fetch_one(
+            "SELECT period_id, agency_code, submitted_at, submitted_by, on_time FROM submissions"
+            " WHERE period_id = ? AND agency_code = ?",
+            (period_id, agency_code),
+        )
+        return _submission(row) if row else None
+
+    async def submissions(self, period_id: int) -> dict[str, Submission]:
+        rows = await self.db.fetch_all(
+            "SELECT period_id, agency_code, submitted_at, submitted_by, on_time FROM submissions"
+            " WHERE period_id = ?",
+            (period_id,),
+        )
+        return {row["agency_code"]: _submission(row) for row in rows}
+
+
+def _submission(row: aiosqlite.Row) -> Submission:
+    submitted_at = from_text(row["submitted_at"])
+    assert submitted_at is not None
+    return Submission(
+        period_id=row["period_id"],
+        agency_code=row["agency_code"],
+        submitted_at=submitted_at,
+        submitted_by=row["submitted_by"],
+        on_time=bool(row["on_time"]),
+    )
