@@ -82,8 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     period_open.add_argument("--deadline", type=_date, help="YYYY-MM-DD (programme default)")
     period_open.add_argument("--programme", help="programme code (needed if several)")
     period.add_parser("list", help="list periods")
-    for state, text in (("close", "close a period"), ("lock", "lock a period: read-only"),
-                        ("unlock", "unlock a locked period (logged)")):
+    for state, text in (
+        ("close", "close a period"),
+        ("lock", "lock a period: read-only"),
+        ("unlock", "unlock a locked period (logged)"),
+    ):
         action = period.add_parser(state, help=text)
         action.add_argument("period", help="period code")
         action.add_argument("--programme", help="programme code (needed if several)")
@@ -91,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     invite = commands.add_parser("invite", help="create a single-use invite link")
     invite.add_argument("agency", nargs="?", help="agency code (not needed for admin or viewer)")
     invite.add_argument(
-        "--role", choices=[role.value for role in Role], default=Role.FOCAL.value,
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.FOCAL.value,
         help="focal (primary), backup, viewer or admin",
     )
     invite.add_argument("--expires-days", type=int, default=7, help="days until it expires (7)")
@@ -136,9 +141,7 @@ async def _dispatch(arguments: argparse.Namespace, settings: Settings, t: Transl
         print(t.gettext("Error: {message}").format(message=error), file=sys.stderr)
     except PeriodCodeError as error:
         print(
-            t.gettext("{code} is not a period. Write 2025, 2025-H1, 2025-Q3 or 2025-07.").format(
-                code=error
-            ),
+            t.gettext("{code} is not a period. Write 2025, 2025-H1, 2025-Q3 or 2025-07.").format(code=error),
             file=sys.stderr,
         )
     except services.UnknownProgramme as error:
@@ -163,11 +166,14 @@ async def _init(_: argparse.Namespace, settings: Settings, storage: Storage, t: 
     loads = await services.load_shipped(storage)
     await storage.users.ensure_admins(settings.admin_ids)
     for load in loads:
-        state = t.gettext("unchanged") if load.diff.empty else t.gettext(
-            "{added} added, {changed} changed, {removed} removed"
-        ).format(
-            added=len(load.diff.added), changed=len(load.diff.changed),
-            removed=len(load.diff.removed),
+        state = (
+            t.gettext("unchanged")
+            if load.diff.empty
+            else t.gettext("{added} added, {changed} changed, {removed} removed").format(
+                added=len(load.diff.added),
+                changed=len(load.diff.changed),
+                removed=len(load.diff.removed),
+            )
         )
         print(f"{load.programme_code}: {state}")
     print(t.gettext("Database ready: {path}").format(path=settings.database_path))
@@ -176,33 +182,35 @@ async def _init(_: argparse.Namespace, settings: Settings, storage: Storage, t: 
 
 async def _db_migrate(_: argparse.Namespace, __: Settings, storage: Storage, t: Translator) -> int:
     applied = await migrate(storage.db)
-    print(t.gettext("Applied: {names}").format(names=", ".join(applied)) if applied
-          else t.gettext("The schema is up to date."))
+    print(
+        t.gettext("Applied: {names}").format(names=", ".join(applied))
+        if applied
+        else t.gettext("The schema is up to date.")
+    )
     return 0
 
 
-async def _db_backup(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                     t: Translator) -> int:
+async def _db_backup(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     await storage.db.backup(arguments.path)
     print(t.gettext("Backup written to {path}").format(path=arguments.path))
     return 0
 
 
-async def _catalog_load(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                        t: Translator) -> int:
+async def _catalog_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     load = await services.load_catalogue(storage, read_catalogue_file(arguments.file))
     if load.diff.empty:
         print(t.gettext("{code}: unchanged").format(code=load.programme_code))
-    for label, items in ((t.gettext("added"), load.diff.added),
-                         (t.gettext("changed"), load.diff.changed),
-                         (t.gettext("removed"), load.diff.removed)):
+    for label, items in (
+        (t.gettext("added"), load.diff.added),
+        (t.gettext("changed"), load.diff.changed),
+        (t.gettext("removed"), load.diff.removed),
+    ):
         if items:
             print(f"{load.programme_code}: {label}: {', '.join(items)}")
     return 0
 
 
-async def _catalog_list(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                        t: Translator) -> int:
+async def _catalog_list(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     listing = await catalogue_listing(storage)
     if arguments.json:
         print(json.dumps(listing, ensure_ascii=False, indent=2))
@@ -211,8 +219,9 @@ async def _catalog_list(arguments: argparse.Namespace, _: Settings, storage: Sto
         print(f"{programme['code']}  {programme['title_vi' if t.locale == 'vi' else 'title_en']}")
         for indicator in programme["indicators"]:
             target = indicator["target"]
-            shown = f"{target['comparator']} {t.number(target['value'])} ({target['year']})" \
-                if target else "–"
+            shown = (
+                f"{target['comparator']} {t.number(target['value'])} ({target['year']})" if target else "–"
+            )
             name = indicator["name_vi" if t.locale == "vi" else "name_en"]
             print(f"  {indicator['code']:<34} {shown:<18} {indicator['unit']:<10} {name}")
         for task in programme["tasks"]:
@@ -227,78 +236,90 @@ async def catalogue_listing(storage: Storage) -> list[dict[str, Any]]:
     for programme in await storage.catalogue.programmes():
         indicators = await storage.catalogue.indicators(programme.id)
         tasks = await storage.catalogue.elements(programme.id, tasks=True)
-        listing.append({
-            "code": programme.code,
-            "title_vi": programme.title_vi,
-            "title_en": programme.title_en,
-            "horizon_year": programme.horizon_year,
-            "indicators": [
-                {
-                    "code": i.code,
-                    "name_vi": i.name_vi,
-                    "name_en": i.name_en,
-                    "unit": i.unit,
-                    "area": i.area,
-                    "target": i.target.model_dump(mode="json") if i.target else None,
-                    "target_text_vi": i.target_text_vi,
-                    "aggregation": i.aggregation.value,
-                }
-                for i in indicators
-            ],
-            "tasks": [
-                {
-                    "code": task.code,
-                    "name_vi": task.name_vi,
-                    "name_en": task.name_en,
-                    "type": task.type.value,
-                    "due_on": task.due_on.isoformat() if task.due_on else None,
-                    "lead": task.lead_agency,
-                }
-                for task in tasks
-            ],
-        })
+        listing.append(
+            {
+                "code": programme.code,
+                "title_vi": programme.title_vi,
+                "title_en": programme.title_en,
+                "horizon_year": programme.horizon_year,
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "name_vi": i.name_vi,
+                        "name_en": i.name_en,
+                        "unit": i.unit,
+                        "area": i.area,
+                        "target": i.target.model_dump(mode="json") if i.target else None,
+                        "target_text_vi": i.target_text_vi,
+                        "aggregation": i.aggregation.value,
+                    }
+                    for i in indicators
+                ],
+                "tasks": [
+                    {
+                        "code": task.code,
+                        "name_vi": task.name_vi,
+                        "name_en": task.name_en,
+                        "type": task.type.value,
+                        "due_on": task.due_on.isoformat() if task.due_on else None,
+                        "lead": task.lead_agency,
+                    }
+                    for task in tasks
+                ],
+            }
+        )
     return listing
 
 
-async def _agency_load(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                       t: Translator) -> int:
+async def _agency_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     parsed = read_agency_file(arguments.file)
     added, updated = await storage.agencies.load(parsed.spec.agencies)
-    print(t.gettext("Agencies: {added} added, {updated} updated").format(
-        added=added, updated=updated))
+    print(t.gettext("Agencies: {added} added, {updated} updated").format(added=added, updated=updated))
     return 0
 
 
-async def _agency_list(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                       t: Translator) -> int:
+async def _agency_list(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     agencies = await storage.agencies.all()
     if arguments.json:
-        print(json.dumps([a.model_dump(mode="json", exclude={"id"}) for a in agencies],
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [a.model_dump(mode="json", exclude={"id"}) for a in agencies],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for agency in agencies:
         status = "" if agency.successor_code is None else f" → {agency.successor_code}"
-        print(f"{agency.code:<14} {agency.kind.value:<10} {agency.status.value:<8}"
-              f" {agency.name(t.locale)}{status}")
+        print(
+            f"{agency.code:<14} {agency.kind.value:<10} {agency.status.value:<8}"
+            f" {agency.name(t.locale)}{status}"
+        )
     return 0
 
 
-async def _agency_merge(arguments: argparse.Namespace, settings: Settings, storage: Storage,
-                        t: Translator) -> int:
+async def _agency_merge(
+    arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator
+) -> int:
     on = arguments.date or date.today()
     await storage.agencies.merge(arguments.old, arguments.into, on)
-    print(t.gettext("Merged {old} into {new}; their history is kept.").format(
-        old=", ".join(arguments.old), new=arguments.into))
+    print(
+        t.gettext("Merged {old} into {new}; their history is kept.").format(
+            old=", ".join(arguments.old), new=arguments.into
+        )
+    )
     return 0
 
 
-async def _period_open(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                       t: Translator) -> int:
+async def _period_open(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     period = await services.open_period(
         storage, arguments.period, programme_code=arguments.programme, deadline=arguments.deadline
     )
-    print(t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
-        code=period.code, programme=period.programme_code, deadline=t.date(period.deadline)))
+    print(
+        t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
+            code=period.code, programme=period.programme_code, deadline=t.date(period.deadline)
+        )
+    )
     return 0
 
 
@@ -307,15 +328,16 @@ async def _period_list(_: argparse.Namespace, __: Settings, storage: Storage, t:
     if not periods:
         print(t.gettext("No periods yet. Open one with `python -m bot period open 2025`."))
     for period in periods:
-        print(f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7}"
-              f" {t.date(period.deadline)}")
+        print(
+            f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {t.date(period.deadline)}"
+        )
     return 0
 
 
-async def _period_state(arguments: argparse.Namespace, _: Settings, storage: Storage,
-                        t: Translator) -> int:
-    state = {"close": PeriodState.CLOSED, "lock": PeriodState.LOCKED,
-             "unlock": PeriodState.CLOSED}[arguments.period_command]
+async def _period_state(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    state = {"close": PeriodState.CLOSED, "lock": PeriodState.LOCKED, "unlock": PeriodState.CLOSED}[
+        arguments.period_command
+    ]
     matches = await storage.periods.find(arguments.period.strip().upper())
     if arguments.programme:
         matches = [p for p in matches if p.programme_code == arguments.programme]
@@ -331,8 +353,7 @@ async def _period_state(arguments: argparse.Namespace, _: Settings, storage: Sto
     return 0
 
 
-async def _invite(arguments: argparse.Namespace, settings: Settings, storage: Storage,
-                  t: Translator) -> int:
+async def _invite(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
     role = Role(arguments.role)
     if arguments.expires_days < 1:
         raise UserError(t.gettext("--expires-days must be at least 1."))
@@ -341,11 +362,15 @@ async def _invite(arguments: argparse.Namespace, settings: Settings, storage: St
             raise UserError(t.gettext("A focal point's invite needs an agency code."))
         agency = await storage.agencies.get(arguments.agency)
         if agency is None or agency.status.value != "active":
-            raise UserError(t.gettext("No active agency {code}. See `python -m bot agency list`.")
-                            .format(code=arguments.agency))
+            raise UserError(
+                t.gettext("No active agency {code}. See `python -m bot agency list`.").format(
+                    code=arguments.agency
+                )
+            )
     invite = await storage.users.create_invite(
         arguments.agency if role in (Role.FOCAL, Role.BACKUP) else None,
-        role, timedelta(days=arguments.expires_days),
+        role,
+        timedelta(days=arguments.expires_days),
     )
     username = await bot_username(settings)
     print(invite.token)
@@ -363,8 +388,11 @@ async def bot_username(settings: Settings) -> str:
     from telegram.error import TelegramError
 
     token = settings.bot_token.get_secret_value()
-    bot = Bot(token, base_url=f"{settings.bot_api_url}/bot",
-              base_file_url=f"{settings.bot_api_url}/file/bot")
+    bot = Bot(
+        token,
+        base_url=f"{settings.bot_api_url}/bot",
+        base_file_url=f"{settings.bot_api_url}/file/bot",
+    )
     try:
         async with asyncio.timeout(10):
             me = await bot.get_me()

@@ -25,7 +25,6 @@ from bot.domain.models import Agency, AgencyStatus, Period
 from bot.domain.periods import default_deadline, parse_period
 from storage import Storage
 
-
 # The main programme first, so that it is the default where one must be chosen.
 SHIPPED_CATALOGUES = (
     "hai_duong_nq30.yaml",
@@ -79,9 +78,7 @@ def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, l
             if code.startswith(GROUP_PREFIX):
                 kind = code[len(GROUP_PREFIX) :]
                 result += [
-                    a.code
-                    for a in agencies
-                    if a.kind.value == kind and a.status is AgencyStatus.ACTIVE
+                    a.code for a in agencies if a.kind.value == kind and a.status is AgencyStatus.ACTIVE
                 ]
             else:
                 result.append(code)

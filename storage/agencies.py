@@ -58,8 +58,20 @@ class AgencyRepository:
                         (spec.code, *fields),
                     )
                     added += 1
-                elif tuple(row[c] for c in ("name_vi", "name_en", "kind", "parent_code",
-                                            "valid_from", "valid_to")) != fields:
+                elif (
+                    tuple(
+                        row[c]
+                        for c in (
+                            "name_vi",
+                            "name_en",
+                            "kind",
+                            "parent_code",
+                            "valid_from",
+                            "valid_to",
+                        )
+                    )
+                    != fields
+                ):
                     await connection.execute(
                         "UPDATE agencies SET name_vi = ?, name_en = ?, kind = ?, parent_code = ?,"
                         " valid_from = ?, valid_to = ? WHERE code = ?",
@@ -94,8 +106,7 @@ class AgencyRepository:
         async with self.db.transaction() as connection:
             for code in old_codes:
                 await connection.execute(
-                    "UPDATE agencies SET status = 'merged', successor_code = ?, valid_to = ?"
-                    " WHERE code = ?",
+                    "UPDATE agencies SET status = 'merged', successor_code = ?, valid_to = ? WHERE code = ?",
                     (into, on.isoformat(), code),
                 )
                 await connection.execute(

@@ -119,9 +119,7 @@ class CatalogueRepository:
         return [_programme(row) for row in rows]
 
     async def programme(self, code: str) -> Programme | None:
-        row = await self.db.fetch_one(
-            f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE code = ?", (code,)
-        )
+        row = await self.db.fetch_one(f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE code = ?", (code,))
         return _programme(row) if row else None
 
     async def programme_by_id(self, programme_id: int) -> Programme | None:
@@ -172,9 +170,7 @@ class CatalogueRepository:
 
     async def spec(self, code: str) -> CatalogueSpec | None:
         """The catalogue as last loaded, rebuilt from the stored specs (for diffs and exports)."""
-        programme = await self.db.fetch_one(
-            "SELECT id, spec_json FROM programmes WHERE code = ?", (code,)
-        )
+        programme = await self.db.fetch_one("SELECT id, spec_json FROM programmes WHERE code = ?", (code,))
         if programme is None:
             return None
         elements = await self.db.fetch_all(
@@ -267,9 +263,7 @@ class CatalogueRepository:
                     source,
                     now,
                     loaded_by,
-                    json.dumps(
-                        {"added": diff.added, "changed": diff.changed, "removed": diff.removed}
-                    ),
+                    json.dumps({"added": diff.added, "changed": diff.changed, "removed": diff.removed}),
                 ),
             )
 

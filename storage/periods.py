@@ -65,8 +65,12 @@ class PeriodRepository:
             )
             if existing is None or existing.state is not PeriodState.OPEN:
                 await self._log(
-                    connection, programme_id, span.code, existing.state if existing else None,
-                    PeriodState.OPEN, by,
+                    connection,
+                    programme_id,
+                    span.code,
+                    existing.state if existing else None,
+                    PeriodState.OPEN,
+                    by,
                 )
         period = await self.get(programme_id, span.code)
         assert period is not None
@@ -97,7 +101,8 @@ class PeriodRepository:
 
     async def get(self, programme_id: int, code: str) -> Period | None:
         row = await self.db.fetch_one(
-            f"SELECT {COLUMNS} {_FROM} WHERE p.programme_id = ? AND p.code = ?", (programme_id, code)
+            f"SELECT {COLUMNS} {_FROM} WHERE p.programme_id = ? AND p.code = ?",
+            (programme_id, code),
         )
         return _from_row(row) if row else None
 

@@ -11,9 +11,7 @@ from bot.domain.models import Invite, Membership, Role, User
 from storage.clock import date_from_text, from_text, to_text, utcnow
 from storage.db import Database
 
-USER_COLUMNS = (
-    "telegram_id, full_name, username, locale, role, started_at, unreachable_since, paused_until"
-)
+USER_COLUMNS = "telegram_id, full_name, username, locale, role, started_at, unreachable_since, paused_until"
 INVITE_COLUMNS = "token, agency_code, role, created_at, expires_at, used_by, used_at"
 
 
@@ -91,8 +89,7 @@ class UserRepository:
     async def mark_unreachable(self, telegram_id: int) -> None:
         async with self.db.transaction() as connection:
             await connection.execute(
-                "UPDATE users SET unreachable_since = COALESCE(unreachable_since, ?)"
-                " WHERE telegram_id = ?",
+                "UPDATE users SET unreachable_since = COALESCE(unreachable_since, ?) WHERE telegram_id = ?",
                 (to_text(utcnow()), telegram_id),
             )
 
@@ -127,22 +124,35 @@ class UserRepository:
             await connection.execute(
                 "INSERT INTO invites (token, agency_code, role, created_by, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (token, agency_code, role.value, created_by, to_text(now), to_text(now + expires_in)),
+                (
+                    token,
+                    agency_code,
+                    role.value,
+                    created_by,
+                    to_text(now),
+                    to_text(now + expires_in),
+                ),
             )
         return Invite(
-            token=token, agency_code=agency_code, role=role, created_at=now, expires_at=now + expires_in
+            token=token,
+            agency_code=agency_code,
+            role=role,
+            created_at=now,
+            expires_at=now + expires_in,
         )
 
     async def redeem_invite(
-        self, token: str, telegram_id: int, full_name: str, username: str | None,
+        self,
+        token: str,
+        telegram_id: int,
+        full_name: str,
+        username: str | None,
         now: datetime | None = None,
     ) -> Invite:
         """Bind the user to the invite's agency and role, once; raise InviteRefused otherwise."""
         now = now or utcnow()
         async with self.db.transaction() as connection:
-            row = await self.db.fetch_one(
-                f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,)
-            )
+            row = await self.db.fetch_one(f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,))
             if row is None:
                 raise InviteRefused("unknown")
             invite = _invite(row)

@@ -10,7 +10,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.models import Answer, Period, PeriodState, Submission, Value, ValueChange, ValueStatus
+from bot.domain.models import (
+    Answer,
+    Period,
+    PeriodState,
+    Submission,
+    Value,
+    ValueChange,
+    ValueStatus,
+)
 from storage.clock import from_text, to_text, utcnow
 from storage.db import Database
 
@@ -115,10 +123,17 @@ class ValueRepository:
                 assert current is not None
                 raise ValueConflict(current)
             new = (answer.value, number, text, note, status.value)
-            if current and (
-                current.answer.value, current.number, current.text, current.note,
-                current.status.value,
-            ) == new:
+            if (
+                current
+                and (
+                    current.answer.value,
+                    current.number,
+                    current.text,
+                    current.note,
+                    current.status.value,
+                )
+                == new
+            ):
                 return current
             version = current_version + 1
             await connection.execute(
@@ -180,12 +195,17 @@ class ValueRepository:
         return [_value(row) for row in rows]
 
     async def history(
-        self, *, period_id: int | None = None, agency_code: str | None = None,
+        self,
+        *,
+        period_id: int | None = None,
+        agency_code: str | None = None,
         element_code: str | None = None,
     ) -> list[ValueChange]:
         clauses, parameters = [], []
         for column, value in (
-            ("c.period_id", period_id), ("c.agency_code", agency_code), ("e.code", element_code)
+            ("c.period_id", period_id),
+            ("c.agency_code", agency_code),
+            ("e.code", element_code),
         ):
             if value is not None:
                 clauses.append(f"{column} = ?")

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.models import (
-    Aggregation,
     AgencyKind,
+    Aggregation,
     Comparator,
     Direction,
     ElementType,
@@ -101,10 +101,15 @@ class IndicatorSpec(Spec):
     factor: float = 1.0
     lead: str | None = None
 
+    @field_validator("area")
+    @classmethod
+    def _known_area(cls, area: str) -> str:
+        if area not in AREAS:
+            raise ValueError(f"area must be one of {', '.join(AREAS)}")
+        return area
+
     @model_validator(mode="after")
     def _formula_fits_aggregation(self) -> IndicatorSpec:
-        if self.area not in AREAS:
-            raise ValueError(f"area must be one of {', '.join(AREAS)}")
         if self.aggregation is Aggregation.RATIO:
             if not (self.numerator and self.denominator) or self.element:
                 raise ValueError("a ratio needs numerator and denominator (and no element)")
@@ -337,9 +342,7 @@ def agency_reference_problems(
             return
         if code.startswith(GROUP_PREFIX):
             if code[1:] not in agency_kinds:
-                problems.append(
-                    Problem(line_of(loc), _dotted(loc), f"no agency of kind {code[1:]!r}")
-                )
+                problems.append(Problem(line_of(loc), _dotted(loc), f"no agency of kind {code[1:]!r}"))
         elif code not in agency_codes:
             problems.append(Problem(line_of(loc), _dotted(loc), f"unknown agency {code!r}"))
 

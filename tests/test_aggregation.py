@@ -1,0 +1,139 @@
+"""Aggregation rules on hand-made values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.aggregation import aggregate, roll_up
+from bot.domain.models import Aggregation, Answer, ElementType, Indicator, Value
+
+T0 = datetime(2025, 12, 1, tzinfo=UTC)
+TYPES = {
+    "ok": ElementType.COUNT,
+    "total": ElementType.COUNT,
+    "share": ElementType.PERCENT,
+    "pop": ElementType.COUNT,
+}
+
+
+def value(
+    agency: str, element: str, number: float | None, minutes: int = 0, answer: Answer = Answer.VALUE
+) -> Value:
+    return Value(
+        period_id=1,
+        agency_code=agency,
+        element_code=element,
+        number=number,
+        answer=answer,
+        updated_at=T0 + timedelta(minutes=minutes),
+    )
+
+
+def indicator(aggregation: Aggregation, **formula: object) -> Indicator:
+    return Indicator(
+        id=1,
+        programme_id=1,
+        code="X",
+        area="economy",
+        name_vi="x",
+        name_en="x",
+        unit="%",
+        target=None,
+        aggregation=aggregation,
+        **formula,
+    )  # type: ignore[arg-type]
+
+
+RATIO = indicator(Aggregation.RATIO, numerator="ok", denominator="total", factor=100)
+EXPECTED = {"ok": ["A", "B"], "total": ["A", "B"]}
+
+
+def test_ratio_of_sums_is_not_the_average_of_ratios() -> None:
+    # A: 9 of 10 communes (90 %); B: 10 of 40 (25 %). Average of ratios = 57.5 %; truth = 38 %.
+    rolled = roll_up(
+        [
+            value("A", "ok", 9),
+            value("A", "total", 10),
+            value("B", "ok", 10),
+            value("B", "total", 40),
+        ],
+        {},
+        TYPES,
+    )
+    result = aggregate(RATIO, rolled, EXPECTED)
+    assert result.value == 38.0
+    assert result.covered == ("A", "B") and result.missing == ()
+
+
+def test_missing_agency_is_flagged_never_zero() -> None:
+    rolled = roll_up([value("A", "ok", 9), value("A", "total", 10), value("B", "ok", 10)], {}, TYPES)
+    result = aggregate(RATIO, rolled, EXPECTED)
+    assert result.value == 90.0  # B gave no total: it is left out, not counted as 0
+    assert result.covered == ("A",) and result.missing == ("B",) and result.partial
+
+
+def test_skipped_is_missing_and_not_applicable_is_not_expected() -> None:
+    rolled = roll_up(
+        [
+            value("A", "ok", 9),
+            value("A", "total", 10),
+            value("B", "ok", None, answer=Answer.NOT_APPLICABLE),
+            value("B", "total", None, answer=Answer.NOT_APPLICABLE),
+        ],
+        {},
+        TYPES,
+    )
+    assert aggregate(RATIO, rolled, EXPECTED).missing == ()
+    rolled = roll_up(
+        [
+            value("A", "ok", 9),
+            value("A", "total", 10),
+            value("B", "ok", None, answer=Answer.SKIPPED),
+        ],
+        {},
+        TYPES,
+    )
+    assert aggregate(RATIO, rolled, EXPECTED).missing == ("B",)
+
+
+def test_merged_agency_counts_once_under_its_successor() -> None:
+    values = [
+        value("A", "ok", 9),
+        value("A", "total", 10),
+        value("B", "ok", 10),
+        value("B", "total", 40),
+    ]
+    rolled = roll_up(values, {"B": "A"}, TYPES)
+    result = aggregate(RATIO, rolled, {"ok": ["A"], "total": ["A"]})
+    assert rolled.get("A", "ok") == 19 and rolled.get("A", "total") == 50
+    assert result.value == 38.0 and result.covered == ("A",)
+
+
+def test_merged_share_keeps_the_successors_own_answer() -> None:
+    rolled = roll_up([value("B", "share", 70, minutes=5), value("A", "share", 60)], {"B": "A"}, TYPES)
+    assert rolled.get("A", "share") == 60
+
+
+def test_weighted_mean_single_min_max_latest_sum() -> None:
+    values = [
+        value("A", "share", 10, 1),
+        value("A", "pop", 100),
+        value("B", "share", 40, 2),
+        value("B", "pop", 300),
+    ]
+    rolled = roll_up(values, {}, TYPES)
+    expected = {"share": ["A", "B"], "pop": ["A", "B"]}
+    mean = indicator(Aggregation.WEIGHTED_MEAN, element="share", weight="pop")
+    assert aggregate(mean, rolled, expected).value == 32.5
+    single = indicator(Aggregation.SINGLE, element="share", lead_agency="B")
+    assert aggregate(single, rolled, expected).value == 40
+    assert aggregate(indicator(Aggregation.MIN, element="share"), rolled, expected).value == 10
+    assert aggregate(indicator(Aggregation.MAX, element="share"), rolled, expected).value == 40
+    assert aggregate(indicator(Aggregation.LATEST, element="share"), rolled, expected).value == 40
+    assert aggregate(indicator(Aggregation.SUM, element="pop"), rolled, expected).value == 400
+
+
+def test_single_source_missing_names_the_lead() -> None:
+    single = indicator(Aggregation.SINGLE, element="share", lead_agency="B")
+    result = aggregate(single, roll_up([], {}, TYPES), {"share": ["B"]})
+    assert result.value is None and result.missing == ("B",)

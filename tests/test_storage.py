@@ -1,0 +1,187 @@
+"""Repositories on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot import services
+from bot.domain.aggregation import roll_up
+from bot.domain.catalogue import CatalogueError, parse_catalogue
+from bot.domain.models import Answer, PeriodState, Role
+from storage import InviteRefused, PeriodLocked, Storage, ValueConflict, open_storage
+from storage.db import available_migrations, migrate, schema_version
+
+
+async def test_migrations_from_empty_and_again(tmp_path: Path) -> None:
+    storage = await open_storage(tmp_path / "fresh.db", run_migrations=False)
+    try:
+        assert await schema_version(storage.db) == 0
+        applied = await migrate(storage.db)
+        assert applied == [name for _, name, _ in available_migrations()]
+        assert await schema_version(storage.db) == available_migrations()[-1][0]
+        assert await migrate(storage.db) == []
+        tables = {
+            row[0]
+            for row in await storage.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        assert {"programmes", "values", "value_changes", "reminder_log", "invites"} <= tables
+        mode = await storage.db.fetch_one("PRAGMA journal_mode")
+        assert mode is not None and mode[0] == "wal"
+    finally:
+        await storage.close()
+
+
+async def _snapshot(storage: Storage) -> list[tuple[object, ...]]:
+    rows = []
+    for table in ("programmes", "data_elements", "indicators", "assignments", "catalogue_loads"):
+        rows += [tuple(row) for row in await storage.db.fetch_all(f"SELECT * FROM {table}")]
+    return rows
+
+
+async def test_catalogue_reload_is_idempotent(loaded: Storage) -> None:
+    before = await _snapshot(loaded)
+    loads = await services.load_shipped(loaded)
+    assert all(load.diff.empty for load in loads)
+    assert await _snapshot(loaded) == before
+
+
+async def test_changed_catalogue_updates_in_place_and_keeps_history(loaded: Storage) -> None:
+    programme = await loaded.catalogue.programme("HD-NQ30")
+    assert programme is not None
+    period = await services.open_period(loaded, "2025", programme_code="HD-NQ30", deadline=None)
+    await loaded.values.save(period, "CTK", "tfp_contribution", number=40, by=1)
+    text = (services.shipped_catalogue_dir() / "hai_duong_nq30.yaml").read_text(encoding="utf-8")
+    changed = text.replace("value: 40.5, year: 2030", "value: 41, year: 2030")
+    changed = changed.replace("  - code: TFP_CONTRIBUTION", "  - code: TFP_REMOVED_TEST", 1)
+    load = await services.load_catalogue(loaded, parse_catalogue(changed, "edited.yaml"))
+    assert "indicator:HOSPITAL_BEDS" in load.diff.changed
+    assert load.diff.added == ("indicator:TFP_REMOVED_TEST",)
+    assert load.diff.removed == ("indicator:TFP_CONTRIBUTION",)
+    codes = {i.code: i for i in await loaded.catalogue.indicators(programme.id)}
+    assert codes["HOSPITAL_BEDS"].target is not None and codes["HOSPITAL_BEDS"].target.value == 41
+    assert "TFP_CONTRIBUTION" not in codes
+    # The value reported against the element is still there.
+    assert (await loaded.values.for_agency(period.id, "CTK"))["tfp_contribution"].number == 40
+    history = await loaded.db.fetch_all("SELECT source FROM catalogue_loads ORDER BY id")
+    assert history[-1][0] == "edited.yaml"
+
+
+async def test_malformed_catalogue_changes_nothing(loaded: Storage) -> None:
+    before = await _snapshot(loaded)
+    text = (services.shipped_catalogue_dir() / "hai_duong_nq30.yaml").read_text(encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        await services.load_catalogue(
+            loaded,
+            parse_catalogue(text.replace("reporters: [SYT]", "reporters: [SYTX]"), "bad.yaml"),
+        )
+    problem = caught.value.problems[0]
+    assert problem.message == "unknown agency 'SYTX'"
+    assert problem.line is not None
+    assert text.splitlines()[problem.line - 1].strip() == "reporters: [SYT]"
+    assert await _snapshot(loaded) == before
+
+
+async def _open_2025(storage: Storage):  # type: ignore[no-untyped-def]
+    return await services.open_period(storage, "2025", programme_code="HD-NQ30", deadline=None)
+
+
+async def test_value_history_is_kept_across_edits(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    first = await loaded.values.save(period, "SYT", "hospital_beds", number=7000, by=11, expected_version=0)
+    second = await loaded.values.save(
+        period,
+        "SYT",
+        "hospital_beds",
+        number=7100,
+        note="sửa",
+        by=12,
+        expected_version=first.version,
+    )
+    same = await loaded.values.save(
+        period,
+        "SYT",
+        "hospital_beds",
+        number=7100,
+        note="sửa",
+        by=12,
+        expected_version=second.version,
+    )
+    assert (first.version, second.version, same.version) == (1, 2, 2)
+    history = await loaded.values.history(period_id=period.id, agency_code="SYT")
+    assert [(c.old_number, c.new_number, c.changed_by) for c in history] == [
+        (None, 7000, 11),
+        (7000, 7100, 12),
+    ]
+    with pytest.raises(Exception, match="append-only"):
+        await loaded.db.connection.execute("DELETE FROM value_changes")
+
+
+async def test_stale_writer_gets_a_conflict_not_an_overwrite(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    await loaded.values.save(period, "SYT", "doctors", number=1800, by=1, expected_version=0)
+    with pytest.raises(ValueConflict) as caught:
+        await loaded.values.save(period, "SYT", "doctors", number=1900, by=2, expected_version=0)
+    assert caught.value.current.number == 1800
+    assert (await loaded.values.for_agency(period.id, "SYT"))["doctors"].number == 1800
+
+
+async def test_locked_period_refuses_writes(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    await loaded.values.save(period, "SYT", "doctors", number=1800, by=1)
+    locked = await loaded.periods.set_state(period, PeriodState.LOCKED, by=99)
+    with pytest.raises(PeriodLocked):
+        await loaded.values.save(locked, "SYT", "doctors", number=1, by=1)
+    with pytest.raises(PeriodLocked):
+        await loaded.values.submit(locked, "SYT", 1, datetime.now(UTC), on_time=True)
+    assert (await loaded.values.for_agency(period.id, "SYT"))["doctors"].number == 1800
+    events = await loaded.db.fetch_all("SELECT new_state, changed_by FROM period_events")
+    assert [tuple(e) for e in events] == [("open", None), ("locked", 99)]
+
+
+async def test_agency_merge_keeps_history(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    await loaded.values.save(period, "H-NAMSACH", "communes_total", number=13, by=5)
+    await loaded.agencies.merge(["H-NAMSACH"], "TP-HAIDUONG", date(2025, 7, 1))
+    merged = await loaded.agencies.get("H-NAMSACH")
+    assert merged is not None
+    assert (merged.status.value, merged.successor_code) == ("merged", "TP-HAIDUONG")
+    assert (await loaded.values.for_agency(period.id, "H-NAMSACH"))["communes_total"].number == 13
+    assert len(await loaded.values.history(agency_code="H-NAMSACH")) == 1
+    programme = await loaded.catalogue.programme("HD-NQ30")
+    assert programme is not None
+    assignments = await loaded.catalogue.assignments(programme.id)
+    assert "H-NAMSACH" not in assignments and "communes_total" in assignments["TP-HAIDUONG"]
+    successors = await loaded.agencies.successor_map()
+    assert successors["H-NAMSACH"] == "TP-HAIDUONG"
+    # Counted once, under the successor: Nam Sách's 13 communes are added to Hải Dương city's.
+    await loaded.values.save(period, "TP-HAIDUONG", "communes_total", number=4, by=6)
+    types = {e.code: e.type for e in await loaded.catalogue.elements(programme.id)}
+    rolled = roll_up(await loaded.values.for_period(period.id), successors, types)
+    assert rolled.get("TP-HAIDUONG", "communes_total") == 17
+    assert rolled.get("H-NAMSACH", "communes_total") is None
+
+
+async def test_invites_are_single_use_and_expire(loaded: Storage) -> None:
+    invite = await loaded.users.create_invite("SYT", Role.FOCAL, timedelta(days=7))
+    redeemed = await loaded.users.redeem_invite(invite.token, 500, "Nguyễn Văn A", None)
+    assert redeemed.agency_code == "SYT"
+    memberships = await loaded.users.memberships(500)
+    assert [(m.agency_code, m.primary) for m in memberships] == [("SYT", True)]
+    with pytest.raises(InviteRefused) as used:
+        await loaded.users.redeem_invite(invite.token, 501, "B", None)
+    assert used.value.reason == "used"
+    old = await loaded.users.create_invite("SYT", Role.BACKUP, timedelta(days=1))
+    with pytest.raises(InviteRefused) as expired:
+        await loaded.users.redeem_invite(old.token, 502, "C", None, now=datetime.now(UTC) + timedelta(days=2))
+    assert expired.value.reason == "expired"
+    with pytest.raises(InviteRefused) as unknown:
+        await loaded.users.redeem_invite("nope", 503, "D", None)
+    assert unknown.value.reason == "unknown"
+    assert await loaded.users.get(502) is None and await loaded.users.get(501) is None
+    user = await loaded.users.get(500)
+    assert user is not None and user.role is Role.FOCAL
+    assert await loaded.values.for_agency(1, "SYT") == {}
+    assert Answer.VALUE.value == "value"
