@@ -1,0 +1,110 @@
+"""build_app(settings): the one place that wires PTB, storage, jobs and handlers. Tests reuse it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    ExtBot,
+)
+from telegram.ext import Defaults as PTBDefaults
+
+from bot.config import Settings
+from bot.i18n import translator
+from storage import Storage, open_storage
+
+logger = logging.getLogger(__name__)
+
+
+class BotData:
+    """What every handler needs, typed: settings and storage (opened in post_init)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._storage: Storage | None = None
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None:
+            raise RuntimeError("storage is opened in post_init")
+        return self._storage
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """The context handlers receive: `context.storage`, `context.settings`."""
+
+    @property
+    def storage(self) -> Storage:
+        return self.bot_data.storage
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+
+BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+
+def build_app(settings: Settings) -> BotApplication:
+    """The Application for `settings`: polling-ready; storage opens in post_init."""
+    token = settings.require_token()
+    bot_data = BotData(settings)
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{settings.bot_api_url}/bot")
+        .base_file_url(f"{settings.bot_api_url}/file/bot")
+        .defaults(PTBDefaults(tzinfo=settings.tzinfo, parse_mode=ParseMode.HTML))
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .context_types(ContextTypes(context=BotContext, bot_data=lambda: bot_data))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    from handlers import register
+
+    register(application)
+    return application  # type: ignore[return-value]
+
+
+async def _post_init(application: BotApplication) -> None:
+    data = application.bot_data
+    data._storage = await open_storage(data.settings.database_path)
+    await data.storage.users.ensure_admins(data.settings.admin_ids)
+    await register_commands(application)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    if application.bot_data._storage is not None:
+        await application.bot_data._storage.close()
+        application.bot_data._storage = None
+
+
+COMMANDS = (
+    ("start", "Start, or show my status"),
+    ("report", "Report figures for the open period"),
+    ("help", "What this bot can do"),
+    ("lang", "Tiếng Việt / English"),
+    ("cancel", "Stop what I am doing"),
+)
+
+
+async def register_commands(application: BotApplication) -> None:
+    """Tell Telegram the command menu in both languages; a server without the method is fine."""
+    for locale in ("vi", "en"):
+        t = translator(locale)
+        commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS]
+        try:
+            await application.bot.set_my_commands(commands, language_code=locale)
+        except TelegramError as error:
+            logger.warning("setMyCommands failed (%s); the menu is optional, carrying on", error)
+            return

@@ -1,0 +1,15 @@
+"""A local Bot API server and simulated users: the ground for end-to-end tests, the demo and benchmarks."""
+
+from bot.sandbox.client import SandboxClient, SandboxError, Seen, SimUser
+from bot.sandbox.server import DEFAULT_TOKEN, BotApiServer, Faults, Limits
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "BotApiServer",
+    "Faults",
+    "Limits",
+    "SandboxClient",
+    "SandboxError",
+    "Seen",
+    "SimUser",
+]
