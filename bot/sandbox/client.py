@@ -204,7 +204,7 @@ class SimUser:
     async def expect(self, *fragments: str, timeout: float = DEFAULT_WAIT) -> Seen:
         """Skip ahead to the next message containing every fragment; fail after the timeout."""
         deadline = time.monotonic() + timeout
-        skipped = []
+        skipped: list[Seen] = []
         while True:
             try:
                 seen = await self.next(max(0.0, deadline - time.monotonic()))
