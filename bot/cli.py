@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -21,6 +22,7 @@ from bot.domain.catalogue import CatalogueError, read_agency_file, read_catalogu
 from bot.domain.models import PeriodState, Role
 from bot.domain.periods import PeriodCodeError
 from bot.i18n import Translator, translator
+from bot.logs import configure_logging
 from storage import AgencyError, PeriodError, Storage, open_storage
 from storage.db import migrate
 
@@ -117,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIG
+    configure_logging(settings, logging.INFO if arguments.command == "run" else logging.WARNING)
     t = translator(settings.default_locale)
     if arguments.command == "run":
         from bot.runner import run_bot
