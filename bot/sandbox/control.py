@@ -67,24 +67,7 @@ class MessagesHandler(ControlHandler):
                 if kind == "photo" and len(part.body) > PHOTO_LIMIT:
                     raise ApiError(400, "Bad Request: photo is too big")
                 stored = self.server.world.add_file(part.body, part.filename, part.content_type, kind + "s")
-                if kind == "document":
-                    content["document"] = {
-                        "file_id": stored.file_id,
-                        "file_unique_id": stored.file_unique_id,
-                        "file_name": stored.file_name,
-                        "mime_type": stored.mime_type,
-                        "file_size": len(part.body),
-                    }
-                else:
-                    content["photo"] = [
-                        {
-                            "file_id": stored.file_id,
-                            "file_unique_id": stored.file_unique_id,
-                            "width": 800,
-                            "height": 600,
-                            "file_size": len(part.body),
-                        }
-                    ]
+                content[kind] = stored.as_document() if kind == "document" else stored.as_photo()
                 if data.get("caption"):
                     content["caption"] = data["caption"]
             elif "sticker" in data:

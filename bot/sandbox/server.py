@@ -455,25 +455,7 @@ async def _send_file(
         mime or "application/octet-stream",
         "documents" if kind == "document" else "photos",
     )
-    message: dict[str, Any] = {}
-    if kind == "document":
-        message["document"] = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_name": stored.file_name,
-            "mime_type": stored.mime_type,
-            "file_size": len(content),
-        }
-    else:
-        message["photo"] = [
-            {
-                "file_id": stored.file_id,
-                "file_unique_id": stored.file_unique_id,
-                "width": 1280,
-                "height": 960,
-                "file_size": len(content),
-            }
-        ]
+    message: dict[str, Any] = {kind: stored.as_document() if kind == "document" else stored.as_photo()}
     if params.get("caption"):
         _, visible = _visible_text(params, "caption", CAPTION_LIMIT)
         message["caption"] = visible

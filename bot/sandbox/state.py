@@ -22,6 +22,28 @@ class StoredFile:
     mime_type: str
     path: str
 
+    def as_document(self) -> dict[str, Any]:
+        """The Bot API's Document object for this file."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_name": self.file_name,
+            "mime_type": self.mime_type,
+            "file_size": len(self.content),
+        }
+
+    def as_photo(self) -> list[dict[str, Any]]:
+        """The Bot API's PhotoSize list: one size, since the sandbox does not resize."""
+        return [
+            {
+                "file_id": self.file_id,
+                "file_unique_id": self.file_unique_id,
+                "width": 1280,
+                "height": 960,
+                "file_size": len(self.content),
+            }
+        ]
+
 
 @dataclass
 class Chat:
