@@ -26,11 +26,17 @@ logger = logging.getLogger(__name__)
 
 
 class BotData:
-    """What every handler needs, typed: settings and storage (opened in post_init)."""
+    """What every handler needs, typed: settings (set by build_app) and storage (opened in post_init)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
         self._storage: Storage | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            raise RuntimeError("settings are set by build_app")
+        return self._settings
 
     @property
     def storage(self) -> Storage:
@@ -57,7 +63,6 @@ BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any,
 def build_app(settings: Settings) -> BotApplication:
     """The Application for `settings`: polling-ready; storage opens in post_init."""
     token = settings.require_token()
-    bot_data = BotData(settings)
     application = (
         ApplicationBuilder()
         .token(token)
@@ -65,11 +70,12 @@ def build_app(settings: Settings) -> BotApplication:
         .base_file_url(f"{settings.bot_api_url}/file/bot")
         .defaults(PTBDefaults(tzinfo=settings.tzinfo, parse_mode=ParseMode.HTML))
         .rate_limiter(AIORateLimiter(max_retries=5))
-        .context_types(ContextTypes(context=BotContext, bot_data=lambda: bot_data))
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
+    application.bot_data._settings = settings
     from handlers import register
 
     register(application)
@@ -89,12 +95,18 @@ async def _post_shutdown(application: BotApplication) -> None:
         application.bot_data._storage = None
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
 COMMANDS = (
-    ("start", "Start, or show my status"),
-    ("report", "Report figures for the open period"),
-    ("help", "What this bot can do"),
-    ("lang", "Tiếng Việt / English"),
-    ("cancel", "Stop what I am doing"),
+    ("start", N_("Start, or show my status")),
+    ("report", N_("Report figures for the open period")),
+    ("myreports", N_("What my agency has submitted")),
+    ("help", N_("What this bot can do")),
+    ("lang", N_("Tiếng Việt / English")),
+    ("cancel", N_("Stop what I am doing")),
 )
 
 

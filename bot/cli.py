@@ -46,8 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("init", help="migrate the database and load the shipped catalogues")
 
-    run = commands.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN)")
-    run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    commands.add_parser("run", help="run the Telegram bot by polling (needs BOT_TOKEN)")
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
@@ -125,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run_bot
 
         try:
-            return run_bot(settings, webhook=arguments.webhook)
+            return run_bot(settings)
         except ConfigError as error:
             print(f"Configuration error: {error}", file=sys.stderr)
             return EXIT_BAD_CONFIG
@@ -222,9 +221,7 @@ async def _catalog_list(arguments: argparse.Namespace, _: Settings, storage: Sto
         print(f"{programme['code']}  {programme['title_vi' if t.locale == 'vi' else 'title_en']}")
         for indicator in programme["indicators"]:
             target = indicator["target"]
-            shown = (
-                f"{target['comparator']} {t.number(target['value'])} ({target['year']})" if target else "–"
-            )
+            shown = f"{target['comparator']} {t.number(target['value'])} ({target['year']})" if target else "–"
             name = indicator["name_vi" if t.locale == "vi" else "name_en"]
             print(f"  {indicator['code']:<34} {shown:<18} {indicator['unit']:<10} {name}")
         for task in programme["tasks"]:
@@ -294,16 +291,11 @@ async def _agency_list(arguments: argparse.Namespace, _: Settings, storage: Stor
         return 0
     for agency in agencies:
         status = "" if agency.successor_code is None else f" → {agency.successor_code}"
-        print(
-            f"{agency.code:<14} {agency.kind.value:<10} {agency.status.value:<8}"
-            f" {agency.name(t.locale)}{status}"
-        )
+        print(f"{agency.code:<14} {agency.kind.value:<10} {agency.status.value:<8} {agency.name(t.locale)}{status}")
     return 0
 
 
-async def _agency_merge(
-    arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator
-) -> int:
+async def _agency_merge(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
     on = arguments.date or date.today()
     await storage.agencies.merge(arguments.old, arguments.into, on)
     print(
@@ -331,9 +323,7 @@ async def _period_list(_: argparse.Namespace, __: Settings, storage: Storage, t:
     if not periods:
         print(t.gettext("No periods yet. Open one with `python -m bot period open 2025`."))
     for period in periods:
-        print(
-            f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {t.date(period.deadline)}"
-        )
+        print(f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {t.date(period.deadline)}")
     return 0
 
 
@@ -366,9 +356,7 @@ async def _invite(arguments: argparse.Namespace, settings: Settings, storage: St
         agency = await storage.agencies.get(arguments.agency)
         if agency is None or agency.status.value != "active":
             raise UserError(
-                t.gettext("No active agency {code}. See `python -m bot agency list`.").format(
-                    code=arguments.agency
-                )
+                t.gettext("No active agency {code}. See `python -m bot agency list`.").format(code=arguments.agency)
             )
     invite = await storage.users.create_invite(
         arguments.agency if role in (Role.FOCAL, Role.BACKUP) else None,

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
@@ -27,6 +28,7 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 SUPPORTED = ("vi", "en")
 DEFAULT_LOCALE = "vi"
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def compile_catalogues(locales_dir: Path = LOCALES_DIR) -> list[Path]:
@@ -67,8 +69,9 @@ def _translations(locale: str) -> gettext.NullTranslations:
 class Translator:
     """Everything a reply needs in one locale: messages, plurals, numbers and dates."""
 
-    def __init__(self, locale: str | None) -> None:
+    def __init__(self, locale: str | None, timezone: str = DEFAULT_TIMEZONE) -> None:
         self.locale = normalize_locale(locale)
+        self.zone = ZoneInfo(timezone)
         self._catalogue = _translations(self.locale)
 
     def gettext(self, message: str) -> str:
@@ -87,9 +90,9 @@ class Translator:
 
     def datetime(self, value: datetime) -> str:
         pattern = "HH:mm dd/MM/yyyy" if self.locale == "vi" else "medium"
-        return babel_format_datetime(value, format=pattern, locale=self.locale, tzinfo=value.tzinfo)
+        return babel_format_datetime(value, format=pattern, locale=self.locale, tzinfo=self.zone)
 
 
 @cache
-def translator(locale: str | None) -> Translator:
-    return Translator(locale)
+def translator(locale: str | None, timezone: str = DEFAULT_TIMEZONE) -> Translator:
+    return Translator(locale, timezone)

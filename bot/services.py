@@ -77,9 +77,7 @@ def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, l
         for code in codes:
             if code.startswith(GROUP_PREFIX):
                 kind = code[len(GROUP_PREFIX) :]
-                result += [
-                    a.code for a in agencies if a.kind.value == kind and a.status is AgencyStatus.ACTIVE
-                ]
+                result += [a.code for a in agencies if a.kind.value == kind and a.status is AgencyStatus.ACTIVE]
             else:
                 result.append(code)
         return list(dict.fromkeys(result))

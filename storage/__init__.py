@@ -7,6 +7,7 @@ from pathlib import Path
 
 from storage.agencies import AgencyError, AgencyRepository
 from storage.catalogue import CatalogueRepository
+from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, migrate
 from storage.periods import PeriodError, PeriodRepository
 from storage.users import InviteRefused, UserRepository
@@ -14,6 +15,7 @@ from storage.values import PeriodLocked, ValueConflict, ValueRepository
 
 __all__ = [
     "AgencyError",
+    "Conversation",
     "Database",
     "InviteRefused",
     "PeriodError",
@@ -32,6 +34,7 @@ class Storage:
     periods: PeriodRepository
     users: UserRepository
     values: ValueRepository
+    conversations: ConversationRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -49,4 +52,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         periods=PeriodRepository(database),
         users=UserRepository(database),
         values=ValueRepository(database),
+        conversations=ConversationRepository(database),
     )

@@ -29,8 +29,7 @@ PROGRAMME_COLUMNS = (
     " report_frequency, report_deadline, report_to"
 )
 ELEMENT_COLUMNS = (
-    "id, programme_id, code, name_vi, name_en, type, unit, min_value, max_value, due_on,"
-    " lead_agency, position, active"
+    "id, programme_id, code, name_vi, name_en, type, unit, min_value, max_value, due_on, lead_agency, position, active"
 )
 INDICATOR_COLUMNS = (
     "id, programme_id, code, area, name_vi, name_en, unit, comparator, target_value, target_year,"
@@ -123,9 +122,7 @@ class CatalogueRepository:
         return _programme(row) if row else None
 
     async def programme_by_id(self, programme_id: int) -> Programme | None:
-        row = await self.db.fetch_one(
-            f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = ?", (programme_id,)
-        )
+        row = await self.db.fetch_one(f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = ?", (programme_id,))
         return _programme(row) if row else None
 
     async def elements(self, programme_id: int, *, tasks: bool | None = None) -> list[DataElement]:
@@ -140,8 +137,7 @@ class CatalogueRepository:
 
     async def indicators(self, programme_id: int) -> list[Indicator]:
         rows = await self.db.fetch_all(
-            f"SELECT {INDICATOR_COLUMNS} FROM indicators WHERE programme_id = ? AND active = 1"
-            " ORDER BY position",
+            f"SELECT {INDICATOR_COLUMNS} FROM indicators WHERE programme_id = ? AND active = 1 ORDER BY position",
             (programme_id,),
         )
         return [_indicator(row) for row in rows]
@@ -174,8 +170,7 @@ class CatalogueRepository:
         if programme is None:
             return None
         elements = await self.db.fetch_all(
-            "SELECT is_task, spec_json FROM data_elements WHERE programme_id = ? AND active = 1"
-            " ORDER BY position",
+            "SELECT is_task, spec_json FROM data_elements WHERE programme_id = ? AND active = 1 ORDER BY position",
             (programme["id"],),
         )
         indicators = await self.db.fetch_all(
@@ -232,20 +227,15 @@ class CatalogueRepository:
             row = await self.db.fetch_one("SELECT id FROM programmes WHERE code = ?", (programme.code,))
             assert row is not None
             programme_id = int(row[0])
-            await connection.execute(
-                "UPDATE data_elements SET active = 0 WHERE programme_id = ?", (programme_id,)
-            )
-            await connection.execute(
-                "UPDATE indicators SET active = 0 WHERE programme_id = ?", (programme_id,)
-            )
+            await connection.execute("UPDATE data_elements SET active = 0 WHERE programme_id = ?", (programme_id,))
+            await connection.execute("UPDATE indicators SET active = 0 WHERE programme_id = ?", (programme_id,))
             items: list[ElementSpec | TaskSpec] = [*spec.elements, *spec.tasks]
             for position, item in enumerate(items):
                 await self._upsert_element(connection, programme_id, position, item)
             for position, indicator in enumerate(spec.indicators):
                 await self._upsert_indicator(connection, programme_id, position, indicator)
             await connection.execute(
-                "DELETE FROM assignments WHERE element_id IN"
-                " (SELECT id FROM data_elements WHERE programme_id = ?)",
+                "DELETE FROM assignments WHERE element_id IN (SELECT id FROM data_elements WHERE programme_id = ?)",
                 (programme_id,),
             )
             for element_code, agency_codes in reporters.items():

@@ -41,9 +41,7 @@ class PeriodRepository:
     def __init__(self, database: Database) -> None:
         self.db = database
 
-    async def open(
-        self, programme_id: int, span: PeriodSpan, deadline: date, by: int | None = None
-    ) -> Period:
+    async def open(self, programme_id: int, span: PeriodSpan, deadline: date, by: int | None = None) -> Period:
         """Open a period; reopening an existing closed one sets it open with the new deadline."""
         existing = await self.get(programme_id, span.code)
         if existing and existing.state is PeriodState.LOCKED:

@@ -55,9 +55,7 @@ class UserRepository:
         self.db = database
 
     async def get(self, telegram_id: int) -> User | None:
-        row = await self.db.fetch_one(
-            f"SELECT {USER_COLUMNS} FROM users WHERE telegram_id = ?", (telegram_id,)
-        )
+        row = await self.db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE telegram_id = ?", (telegram_id,))
         return _user(row) if row else None
 
     async def ensure_admins(self, telegram_ids: list[int]) -> None:
@@ -73,9 +71,7 @@ class UserRepository:
 
     async def set_locale(self, telegram_id: int, locale: str) -> None:
         async with self.db.transaction() as connection:
-            await connection.execute(
-                "UPDATE users SET locale = ? WHERE telegram_id = ?", (locale, telegram_id)
-            )
+            await connection.execute("UPDATE users SET locale = ? WHERE telegram_id = ?", (locale, telegram_id))
 
     async def touch(self, telegram_id: int, full_name: str, username: str | None) -> None:
         """Record that this user talked to the bot: they are reachable and have pressed Start."""

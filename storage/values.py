@@ -245,8 +245,7 @@ class ValueRepository:
 
     async def submissions(self, period_id: int) -> dict[str, Submission]:
         rows = await self.db.fetch_all(
-            "SELECT period_id, agency_code, submitted_at, submitted_by, on_time FROM submissions"
-            " WHERE period_id = ?",
+            "SELECT period_id, agency_code, submitted_at, submitted_by, on_time FROM submissions WHERE period_id = ?",
             (period_id,),
         )
         return {row["agency_code"]: _submission(row) for row in rows}

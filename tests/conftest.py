@@ -7,7 +7,7 @@ import pytest
 
 from bot import services
 from storage import Storage, open_storage
-from tests.e2e import bot, polling, sandbox, server, settings  # noqa: F401  (fixtures)
+from tests.e2e import bot, sandbox, season, server, settings  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ TYPES = {
 }
 
 
-def value(
-    agency: str, element: str, number: float | None, minutes: int = 0, answer: Answer = Answer.VALUE
-) -> Value:
+def value(agency: str, element: str, number: float | None, minutes: int = 0, answer: Answer = Answer.VALUE) -> Value:
     return Value(
         period_id=1,
         agency_code=agency,

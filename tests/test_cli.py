@@ -65,23 +65,21 @@ def test_init_then_catalog_list_has_the_programme_targets(tmp_path: Path) -> Non
     programmes = {p["code"]: p for p in json.loads(listing.stdout)}
     assert set(programmes) == {"HD-NQ30", "HD-DH17", "HD-TN2050", "HP-2020", "HN-QH2030"}
     main = programmes["HD-NQ30"]
-    targets = {
-        i["code"]: (i["target"]["comparator"], i["target"]["value"])
-        for i in main["indicators"]
-        if i["target"]
-    }
+    targets = {i["code"]: (i["target"]["comparator"], i["target"]["value"]) for i in main["indicators"] if i["target"]}
     assert len(targets) >= 25
     assert targets["GRDP_GROWTH"] == (">", 9)
     assert targets["GRDP_PER_CAPITA"] == (">=", 200)
     assert targets["LABOUR_PRODUCTIVITY_GROWTH"] == (">=", 8.5)
     assert [
-        targets[f"STRUCTURE_{s}"][1]
-        for s in ("AGRICULTURE", "INDUSTRY_CONSTRUCTION", "SERVICES", "PRODUCT_TAXES")
+        targets[f"STRUCTURE_{s}"][1] for s in ("AGRICULTURE", "INDUSTRY_CONSTRUCTION", "SERVICES", "PRODUCT_TAXES")
     ] == [4.8, 58.4, 31.2, 5.6]
     assert targets["DIGITAL_ECONOMY"] == ("~", 35) and targets["URBANISATION"] == (">", 60)
-    assert [
-        targets[f"SCHOOLS_{s}"] for s in ("KINDERGARTEN", "PRIMARY", "LOWER_SECONDARY", "UPPER_SECONDARY")
-    ] == [(">", 90), ("=", 100), (">", 95), (">", 90)]
+    assert [targets[f"SCHOOLS_{s}"] for s in ("KINDERGARTEN", "PRIMARY", "LOWER_SECONDARY", "UPPER_SECONDARY")] == [
+        (">", 90),
+        ("=", 100),
+        (">", 95),
+        (">", 90),
+    ]
     assert targets["TRAINED_LABOUR"] == (">=", 48) and targets["UNEMPLOYMENT"] == ("<", 3)
     assert targets["HEALTH_INSURANCE"] == (">", 99)
     assert targets["HOSPITAL_BEDS"] == (">=", 40.5) and targets["DOCTORS"] == (">=", 11)
@@ -119,9 +117,7 @@ def test_period_and_invite_commands(tmp_path: Path) -> None:
         (("catalog", "load", "missing.yaml"), "missing.yaml:?: file not found"),
     ],
 )
-def test_bad_input_is_a_clear_message_not_a_traceback(
-    tmp_path: Path, args: tuple[str, ...], message: str
-) -> None:
+def test_bad_input_is_a_clear_message_not_a_traceback(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     assert run(tmp_path, "init").returncode == 0
     result = run(tmp_path, *args)
     assert result.returncode == 1

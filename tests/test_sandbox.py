@@ -85,9 +85,7 @@ async def test_allowed_updates_filters_and_is_remembered(api: Api, sandbox: Sand
         reply_markup={"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
     )
     await lan.send("text")
-    await sandbox.request(
-        "POST", "/_sandbox/users/1/press", json={"message_id": sent["message_id"], "data": "a"}
-    )
+    await sandbox.request("POST", "/_sandbox/users/1/press", json={"message_id": sent["message_id"], "data": "a"})
     only = await api.ok("getUpdates", timeout=0, allowed_updates=["callback_query"])
     assert [list(u)[1] for u in only] == ["callback_query"]
     assert [list(u)[1] for u in await api.ok("getUpdates", timeout=0)] == ["callback_query"]
@@ -214,7 +212,7 @@ async def test_edits_callbacks_and_deletes_are_observed(api: Api, sandbox: Sandb
     )
     assert bad_data.json()["description"] == "Bad Request: BUTTON_DATA_INVALID"
     with pytest.raises(SandboxError):
-        await lan.press("missing button")
+        await lan.press("missing button", timeout=0.2)
 
 
 async def test_webhook_posts_updates_with_the_secret_header(

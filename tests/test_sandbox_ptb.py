@@ -16,7 +16,9 @@ NAME, AGENCY = range(2)
 
 
 def add_signup_conversation(application: object) -> None:
-    """A two-question conversation, enough to show per-user state over real HTTP."""
+    """A two-question conversation, enough to show per-user state over real HTTP. It replaces the
+    product's handlers, whose catch-all for unknown commands would answer /signup first."""
+    application.handlers.clear()  # type: ignore[attr-defined]
 
     async def begin(update: Update, context: BotContext) -> int:
         assert update.effective_message is not None

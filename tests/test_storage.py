@@ -23,10 +23,7 @@ async def test_migrations_from_empty_and_again(tmp_path: Path) -> None:
         assert applied == [name for _, name, _ in available_migrations()]
         assert await schema_version(storage.db) == available_migrations()[-1][0]
         assert await migrate(storage.db) == []
-        tables = {
-            row[0]
-            for row in await storage.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        tables = {row[0] for row in await storage.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"programmes", "values", "value_changes", "reminder_log", "invites"} <= tables
         mode = await storage.db.fetch_one("PRAGMA journal_mode")
         assert mode is not None and mode[0] == "wal"

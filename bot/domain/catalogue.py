@@ -253,8 +253,7 @@ def _parse(text: str, source: str, model: type[SpecT]) -> Parsed[SpecT]:
         spec = model.model_validate(data)
     except ValidationError as error:
         problems = [
-            Problem(line_of(tuple(item["loc"])), _dotted(item["loc"]), _message(item))
-            for item in error.errors()
+            Problem(line_of(tuple(item["loc"])), _dotted(item["loc"]), _message(item)) for item in error.errors()
         ]
         raise CatalogueError(source, problems) from None
     return Parsed(spec, source, line_of)
@@ -312,9 +311,7 @@ def _internal_reference_problems(
         + [(("tasks", i, "code"), t.code) for i, t in enumerate(spec.tasks)],
         line_of,
     )
-    problems += _duplicates(
-        ((("indicators", i, "code"), ind.code) for i, ind in enumerate(spec.indicators)), line_of
-    )
+    problems += _duplicates(((("indicators", i, "code"), ind.code) for i, ind in enumerate(spec.indicators)), line_of)
     element_types = {element.code: element.type for element in spec.elements}
     numeric = {ElementType.NUMBER, ElementType.COUNT, ElementType.PERCENT}
     for index, indicator in enumerate(spec.indicators):

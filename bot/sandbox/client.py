@@ -45,9 +45,7 @@ class Seen:
     def buttons(self) -> list[tuple[str, str]]:
         """(label, callback data) of every inline button, row by row."""
         markup = self.message.get("reply_markup") or {}
-        return [
-            (b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row
-        ]
+        return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
 
     @property
     def document(self) -> dict[str, Any] | None:
@@ -121,9 +119,7 @@ class SimUser:
         return await self.send(" ".join((f"/{name}", *args)))
 
     async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
-        return await self.sandbox.request(
-            "POST", f"/_sandbox/users/{self.id}/messages", json={"sticker": emoji}
-        )
+        return await self.sandbox.request("POST", f"/_sandbox/users/{self.id}/messages", json={"sticker": emoji})
 
     async def send_document(
         self,
@@ -137,9 +133,7 @@ class SimUser:
     async def send_photo(self, content: bytes, caption: str | None = None) -> dict[str, Any]:
         return await self._upload("photo", "photo.jpg", content, "image/jpeg", caption)
 
-    async def _upload(
-        self, kind: str, name: str, content: bytes, mime: str, caption: str | None
-    ) -> dict[str, Any]:
+    async def _upload(self, kind: str, name: str, content: bytes, mime: str, caption: str | None) -> dict[str, Any]:
         return await self.sandbox.request(
             "POST",
             f"/_sandbox/users/{self.id}/messages",
@@ -154,17 +148,21 @@ class SimUser:
         self, label_or_data: str, message: Seen | None = None, timeout: float = DEFAULT_WAIT
     ) -> dict[str, Any] | None:
         """Press an inline button by its label (or callback data) on `message`, else on the newest
-        message that has it; return the bot's answerCallbackQuery, once it comes."""
-        candidates = [message] if message else reversed(await self._current_messages())
-        for candidate in candidates:
-            for label, data in candidate.buttons:
-                if label_or_data in (label, data):
-                    return await self.press_data(candidate.message_id, data, timeout)
-        raise SandboxError(f"{self.name}: no button {label_or_data!r} on screen")
+        message that has it, waiting for such a message to arrive; return the bot's
+        answerCallbackQuery, once it comes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            candidates = [message] if message else list(reversed(await self._current_messages()))
+            for candidate in candidates:
+                for label, data in candidate.buttons:
+                    if label_or_data in (label, data):
+                        return await self.press_data(candidate.message_id, data, timeout)
+            remaining = deadline - time.monotonic()
+            if message is not None or remaining <= 0:
+                raise SandboxError(f"{self.name}: no button {label_or_data!r} on screen")
+            await self._fetch(remaining)  # returns as soon as something new arrives
 
-    async def press_data(
-        self, message_id: int, data: str, timeout: float = DEFAULT_WAIT
-    ) -> dict[str, Any] | None:
+    async def press_data(self, message_id: int, data: str, timeout: float = DEFAULT_WAIT) -> dict[str, Any] | None:
         """Send callback data as if a button carried it (crafted data included)."""
         pressed = await self.sandbox.request(
             "POST", f"/_sandbox/users/{self.id}/press", json={"message_id": message_id, "data": data}

@@ -94,9 +94,7 @@ class PressHandler(ControlHandler):
     async def post(self, user_id: str) -> None:
         data = self.body()
         try:
-            query_id = await self.server.user_presses(
-                int(user_id), int(data["message_id"]), str(data["data"])
-            )
+            query_id = await self.server.user_presses(int(user_id), int(data["message_id"]), str(data["data"]))
         except ApiError as error:
             self.fail(error)
             return

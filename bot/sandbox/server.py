@@ -204,9 +204,7 @@ class BotApiServer:
 
     # ----- the bot's side -----
 
-    async def call(
-        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes, str]]
-    ) -> Any:
+    async def call(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes, str]]) -> Any:
         self.world.counters.calls[method] += 1
         if method in self.disabled_methods or method not in METHODS:
             raise ApiError(404, "Not Found: method not found")
@@ -502,9 +500,7 @@ async def _edit(server: BotApiServer, chat: Chat, message: dict[str, Any], chang
 async def _edit_message_text(server: BotApiServer, params: dict[str, Any], _: Any) -> Any:
     chat, message = _existing(server, params)
     raw, visible = _visible_text(params, "text", MESSAGE_LIMIT)
-    return await _edit(
-        server, chat, message, {"text": visible, "raw_text": raw, "reply_markup": _markup(params)}
-    )
+    return await _edit(server, chat, message, {"text": visible, "raw_text": raw, "reply_markup": _markup(params)})
 
 
 async def _edit_message_reply_markup(server: BotApiServer, params: dict[str, Any], _: Any) -> Any:
@@ -523,9 +519,7 @@ async def _delete_message(server: BotApiServer, params: dict[str, Any], _: Any) 
 async def _answer_callback_query(server: BotApiServer, params: dict[str, Any], _: Any) -> Any:
     query_id = str(params.get("callback_query_id"))
     if query_id not in server.world.pending_callbacks:
-        raise ApiError(
-            400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
-        )
+        raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
     server.world.pending_callbacks.discard(query_id)
     server.world.callback_answers[query_id] = {
         "text": params.get("text"),
@@ -617,9 +611,7 @@ async def _deliver_webhooks(server: BotApiServer) -> None:
             if server.webhook.get("secret_token"):
                 headers["X-Telegram-Bot-Api-Secret-Token"] = str(server.webhook["secret_token"])
             try:
-                response = await client.post(
-                    server.webhook["url"], content=json.dumps(update), headers=headers
-                )
+                response = await client.post(server.webhook["url"], content=json.dumps(update), headers=headers)
                 delivered = 200 <= response.status_code < 300
             except httpx.HTTPError:
                 delivered = False

@@ -1,0 +1,37 @@
+"""The order of questions in a report, and whether a submission is on time. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+
+from bot.domain.models import DataElement, Indicator
+
+
+def next_question(elements: Sequence[DataElement], answered: set[str], after: str | None) -> str | None:
+    """The first unanswered element after `after` (in catalogue order), else the first unanswered one
+    from the top, else None: everything has an answer and it is time to review."""
+    codes = [element.code for element in elements]
+    start = codes.index(after) + 1 if after in codes else 0
+    for code in codes[start:] + codes[:start]:
+        if code not in answered:
+            return code
+    return None
+
+
+def previous_question(elements: Sequence[DataElement], current: str | None) -> str | None:
+    codes = [element.code for element in elements]
+    if current not in codes:
+        return None
+    index = codes.index(current)
+    return codes[index - 1] if index > 0 else None
+
+
+def is_on_time(submitted_at: datetime, deadline: date, zone: tzinfo) -> bool:
+    """On time means by the end of the deadline day, local time (5 December counts as on time)."""
+    return submitted_at.astimezone(zone).date() <= deadline
+
+
+def indicators_fed_by(indicators: Sequence[Indicator], element_code: str) -> list[Indicator]:
+    """The indicators whose formula reads this element."""
+    return [indicator for indicator in indicators if element_code in indicator.element_codes]

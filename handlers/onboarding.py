@@ -1,0 +1,230 @@
+"""Joining and finding one's way: /start with an invite, status, /help per role, /lang, /cancel, and the
+polite answers to whatever does not fit anywhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.app import BotContext
+from bot.domain.models import Answer, PeriodState, Role
+from bot.domain.rendering import esc
+from bot.i18n import SUPPORTED, translator
+from bot.report_service import reportable
+from handlers import report
+from handlers.common import Who, join_hint, keyboard, reply, who
+from storage import InviteRefused
+
+
+def role_text(current: Who, agency_name: str | None) -> str:
+    t = current.t
+    if current.role is Role.ADMIN:
+        return t.gettext("an administrator")
+    if current.role is Role.VIEWER:
+        return t.gettext("a viewer of the provincial summaries")
+    primary = any(m.primary for m in current.memberships)
+    if primary:
+        return t.gettext("the focal point of {agency}").format(agency=esc(agency_name or "?"))
+    return t.gettext("a backup focal point of {agency}").format(agency=esc(agency_name or "?"))
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """/start [token]: join with an invite, or see where things stand."""
+    current = who(context)
+    t = current.t
+    telegram_user = update.effective_user
+    assert telegram_user is not None
+    if context.args:
+        try:
+            invite = await context.storage.users.redeem_invite(
+                context.args[0], telegram_user.id, telegram_user.full_name, telegram_user.username
+            )
+        except InviteRefused as refused:
+            reasons = {
+                "used": t.gettext("This invite link has already been used."),
+                "expired": t.gettext("This invite link has expired."),
+                "unknown": t.gettext("This invite link is not valid."),
+            }
+            await reply(
+                update,
+                reasons[refused.reason]
+                + " "
+                + t.gettext("Please ask the Department of Planning and Investment for a new one."),
+            )
+            return
+        current = Who(
+            telegram_user.id,
+            await context.storage.users.get(telegram_user.id),
+            await context.storage.users.memberships(telegram_user.id),
+            current.t,
+        )
+        agency = await context.storage.agencies.get(invite.agency_code) if invite.agency_code else None
+        await reply(
+            update,
+            t.gettext("Welcome, {name}! You are now {role}.").format(
+                name=esc(telegram_user.full_name),
+                role=role_text(current, agency.name(t.locale) if agency else None),
+            ),
+        )
+    if current.user is None or current.role is None:
+        await reply(
+            update,
+            t.gettext(
+                "Hello! This bot collects the progress reports of the provincial action programme. To use it, ask "
+                "the Department of Planning and Investment for an invite link and open it."
+            ),
+        )
+        return
+    await status(update, context, current)
+
+
+async def status(update: Update, context: BotContext, current: Who) -> None:
+    """Who you are, the open periods, and what is still owed by when."""
+    t = current.t
+    lines = []
+    for membership in current.memberships:
+        agency = await context.storage.agencies.get(membership.agency_code)
+        lines.append(
+            t.gettext("You are {role}.").format(role=role_text(current, agency.name(t.locale) if agency else None))
+        )
+    if not current.memberships:
+        lines.append(t.gettext("You are {role}.").format(role=role_text(current, None)))
+    open_pairs, _ = await reportable(context.storage, current.agency_codes)
+    for period, agency in open_pairs:
+        if period.state is not PeriodState.OPEN:
+            continue
+        elements = await context.storage.catalogue.assigned_elements(period.programme_id, agency.code)
+        values = await context.storage.values.for_agency(period.id, agency.code)
+        owed = sum(1 for e in elements if e.code not in values or values[e.code].answer is Answer.SKIPPED)
+        submission = await context.storage.values.submission(period.id, agency.code)
+        if submission:
+            state = t.gettext("submitted {when}").format(when=t.datetime(submission.submitted_at))
+        else:
+            state = t.gettext("{owed} of {total} items still to fill in").format(owed=owed, total=len(elements))
+        lines.append(
+            t.gettext("• Period {period} ({programme}), due {deadline}: {state}").format(
+                period=esc(period.code),
+                programme=esc(period.programme_code),
+                deadline=t.date(period.deadline),
+                state=state,
+            )
+        )
+    if current.memberships:
+        lines.append(t.gettext("Type /report to fill in or change your figures."))
+    await reply(update, "\n".join(lines))
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/help, tailored to the user's role."""
+    current = who(context)
+    t = current.t
+    common = t.gettext("/lang — Tiếng Việt / English\n/cancel — stop what I am doing\n/help — this help")
+    if current.role is None:
+        text = t.gettext(
+            "This bot collects progress reports for the provincial action programme. Ask the "
+            "Department of Planning and Investment for an invite link to join."
+        )
+    elif current.memberships:
+        text = t.gettext(
+            "<b>For focal points</b>\n/report — fill in or correct your agency's figures for the open period. "
+            "Type numbers the way you usually do: 9,5 or 1.234.567 or 200 triệu. Each figure is saved as soon "
+            "as you confirm it; Submit when everything is there.\n/myreports — what your agency has submitted\n"
+            "/start — your status and deadlines"
+        )
+    else:
+        text = t.gettext("<b>Your role</b>: {role}\n/start — your status").format(role=role_text(current, None))
+    await reply(update, text + "\n" + common)
+
+
+async def lang_command(update: Update, context: BotContext) -> None:
+    """/lang: choose Vietnamese or English with buttons."""
+    t = who(context).t
+    await reply(
+        update,
+        t.gettext("Choose your language:"),
+        keyboard([[("Tiếng Việt", "lang:vi"), ("English", "lang:en")]]),
+    )
+
+
+async def lang_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    current = who(context)
+    locale = query.data.split(":", 1)[1]
+    if locale not in SUPPORTED:
+        await query.answer()
+        return
+    if current.user is None:
+        await query.answer(
+            current.t.gettext("Join with an invite link first; then your choice is kept."), show_alert=True
+        )
+        return
+    await context.storage.users.set_locale(current.telegram_id, locale)
+    t = translator(locale, context.settings.timezone)
+    await query.answer()
+    await query.edit_message_text(
+        t.gettext("Language: English.") if locale == "en" else t.gettext("Language: Vietnamese.")
+    )
+
+
+async def cancel(update: Update, context: BotContext) -> None:
+    """/cancel: leave any conversation; what was confirmed stays saved."""
+    current = who(context)
+    conversation = await context.storage.conversations.get(current.telegram_id)
+    await context.storage.conversations.delete(current.telegram_id)
+    t = current.t
+    if conversation:
+        await reply(
+            update,
+            t.gettext("Stopped. Every figure you confirmed is saved; /report picks up where you left off."),
+        )
+    else:
+        await reply(update, t.gettext("Nothing to stop. /help shows what I can do."))
+
+
+async def text_message(update: Update, context: BotContext) -> None:
+    """Plain text: part of an open report, or a pointer to /help."""
+    current = who(context)
+    conversation = await context.storage.conversations.get(current.telegram_id)
+    if conversation and conversation.flow == report.FLOW:
+        await report.on_text(update, context, conversation)
+        return
+    if current.role is None:
+        await reply(update, join_hint(current.t))
+        return
+    await reply(update, current.t.gettext("I did not understand that. /report to report figures, /help for help."))
+
+
+async def other_message(update: Update, context: BotContext) -> None:
+    """Stickers, photos, files, voice: nudge back to the open question, if any."""
+    current = who(context)
+    conversation = await context.storage.conversations.get(current.telegram_id)
+    if conversation and conversation.flow == report.FLOW:
+        await reply(update, current.t.gettext("I can only read typed text here."))
+        await report.nudge(update, context, conversation)
+        return
+    await reply(update, current.t.gettext("I can only read typed text and commands. /help shows them."))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    current = who(context)
+    await reply(update, current.t.gettext("I do not know that command. /help lists the ones I know."))
+    conversation = await context.storage.conversations.get(current.telegram_id)
+    if conversation and conversation.flow == report.FLOW:
+        await report.nudge(update, context, conversation)
+
+
+def handlers() -> list[Any]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("lang", lang_command),
+        CommandHandler("cancel", cancel),
+        CallbackQueryHandler(lang_button, pattern=r"^lang:"),
+        *report.handlers(),
+        MessageHandler(filters.COMMAND, unknown_command),
+        MessageHandler(filters.TEXT, text_message),
+        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, other_message),
+    ]

@@ -1,0 +1,72 @@
+"""Conversation positions, one row per user, saved at every step of a flow."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from storage.clock import to_text, utcnow
+from storage.db import Database
+
+
+class Conversation(BaseModel):
+    user_id: int
+    flow: str
+    state: str
+    period_id: int | None = None
+    agency_code: str | None = None
+    element_code: str | None = None
+    serial: int = 0  # increases with every question asked; buttons carry it to detect stale presses
+    data: dict[str, Any] = {}
+
+
+class ConversationRepository:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    async def get(self, user_id: int) -> Conversation | None:
+        row = await self.db.fetch_one(
+            "SELECT user_id, flow, state, period_id, agency_code, element_code, serial, data_json"
+            " FROM conversations WHERE user_id = ?",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        return Conversation(
+            user_id=row["user_id"],
+            flow=row["flow"],
+            state=row["state"],
+            period_id=row["period_id"],
+            agency_code=row["agency_code"],
+            element_code=row["element_code"],
+            serial=row["serial"],
+            data=json.loads(row["data_json"]),
+        )
+
+    async def save(self, conversation: Conversation) -> None:
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO conversations (user_id, flow, state, period_id, agency_code,"
+                " element_code, serial, data_json, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET flow = excluded.flow, state = excluded.state,"
+                " period_id = excluded.period_id, agency_code = excluded.agency_code,"
+                " element_code = excluded.element_code, serial = excluded.serial,"
+                " data_json = excluded.data_json, updated_at = excluded.updated_at",
+                (
+                    conversation.user_id,
+                    conversation.flow,
+                    conversation.state,
+                    conversation.period_id,
+                    conversation.agency_code,
+                    conversation.element_code,
+                    conversation.serial,
+                    json.dumps(conversation.data, ensure_ascii=False),
+                    to_text(utcnow()),
+                ),
+            )
+
+    async def delete(self, user_id: int) -> None:
+        async with self.db.transaction() as connection:
+            await connection.execute("DELETE FROM conversations WHERE user_id = ?", (user_id,))
