@@ -211,6 +211,11 @@ async def test_edit_after_submit_keeps_history(season: Season, sandbox: SandboxC
         (7100, 7250, 101),
     ]
     assert await season.storage.values.submission(season.current.id, "SYT") == first
+    await lan.press("Để sau")
+    await lan.command("myreports")
+    mine = await lan.expect("• 2026 (HD-NQ30)")
+    assert "• 2026 (HD-NQ30): 4/4 mục, đã nộp lúc" in mine.text and "(đúng hạn)" in mine.text
+    assert "• 2025 (HD-NQ30): 2/4 mục, chưa nộp" in mine.text
 
 
 async def test_a_locked_period_explains_whom_to_ask(season: Season, sandbox: SandboxClient) -> None:

@@ -18,10 +18,12 @@ from bot.domain.validation import (
 )
 
 
-def element(kind: ElementType, unit: str = "", low: float | None = None, high: float | None = None,
-            code: str = "x") -> DataElement:
-    return DataElement(id=1, programme_id=1, code=code, name_vi=code, name_en=code, type=kind, unit=unit,
-                       min_value=low, max_value=high)
+def element(
+    kind: ElementType, unit: str = "", low: float | None = None, high: float | None = None, code: str = "x"
+) -> DataElement:
+    return DataElement(
+        id=1, programme_id=1, code=code, name_vi=code, name_en=code, type=kind, unit=unit, min_value=low, max_value=high
+    )
 
 
 COUNT = element(ElementType.COUNT, "xã")
