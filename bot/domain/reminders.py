@@ -1,0 +1,148 @@
+"""Which reminders are due at a given moment. Pure: policy, calendar, period, who owes what, log, now.
+
+The schedule of a period is a list of slots, each on a working day:
+- `before-N` for N in the policy's working days before the deadline (14, 7, 3, 1),
+- `due` on the deadline (or the last working day before it, when the deadline is a day off; the deadline
+  itself is shown as it is),
+- `overdue-N` every `overdue_every` working days after the deadline,
+- `escalate` to the admins `escalate_after` working days after the deadline.
+
+A slot opens at the start of the send window on its day. At any moment only the *latest* open slot counts:
+if it was already logged for a recipient nothing is due for them, and a slot missed during downtime is
+never sent once a later one has opened. That is the catch-up rule: after an outage each recipient gets
+one reminder, the most recent, never a flood.
+
+Recipients. Ahead of and on the deadline, an agency's primary focal points are reminded; if none of them
+can be reached (none, paused, or blocked the bot), its backups are. Once overdue, primaries and backups
+are both reminded. Paused users (on leave) and users who blocked the bot are never messaged; the blocked
+ones are listed in the escalation. Agencies that have submitted are not reminded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from bot.domain.workdays import WorkCalendar
+
+
+class Kind(StrEnum):
+    AHEAD = "ahead"
+    DUE_TODAY = "due"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+
+
+class ReminderPolicy(BaseModel):
+    before: tuple[int, ...] = (14, 7, 3, 1)  # working days before the deadline
+    on_the_day: bool = True
+    overdue_every: int = Field(default=2, ge=1)  # working days between overdue nudges
+    escalate_after: int = Field(default=3, ge=1)  # working days overdue before the admins hear
+    window_start: time = time(8, 0)
+    window_end: time = time(17, 0)
+    weekends: bool = False  # may reminders go out on Saturdays and Sundays (never on holidays)
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    day: date
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    primary: bool
+    paused_until: date | None = None
+    unreachable: bool = False
+
+    def available(self, today: date) -> bool:
+        return not self.unreachable and (self.paused_until is None or self.paused_until < today)
+
+
+@dataclass(frozen=True)
+class OwingAgency:
+    code: str
+    missing: tuple[str, ...]  # element codes without a figure (may be empty: entered but not submitted)
+    recipients: tuple[Recipient, ...]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user_id: int
+    slot: str
+    kind: Kind
+    agency_code: str | None  # None for an escalation
+    late_agencies: tuple[str, ...] = field(default=())
+
+
+def schedule(policy: ReminderPolicy, calendar: WorkCalendar, deadline: date, until: date) -> list[Slot]:
+    """Every slot of a period from its first to `until`, in time order, at most one per day."""
+    last_working = calendar.on_or_before(deadline)
+    slots = [Slot(f"before-{n}", calendar.shift(last_working, -n), Kind.AHEAD)
+             for n in sorted(policy.before, reverse=True)]
+    if policy.on_the_day:
+        slots.append(Slot("due", last_working, Kind.DUE_TODAY))
+    number = policy.overdue_every
+    while (day := calendar.shift(last_working, number)) <= until:
+        slots.append(Slot(f"overdue-{number}", day, Kind.OVERDUE))
+        number += policy.overdue_every
+    by_day: dict[date, Slot] = {}
+    for slot in slots:
+        by_day[slot.day] = slot  # later entries (closer to the deadline) win a shared day
+    return sorted(by_day.values(), key=lambda slot: slot.day)
+
+
+def escalation_day(policy: ReminderPolicy, calendar: WorkCalendar, deadline: date) -> date:
+    return calendar.shift(calendar.on_or_before(deadline), policy.escalate_after)
+
+
+def in_window(policy: ReminderPolicy, calendar: WorkCalendar, local_now: datetime) -> bool:
+    """May reminders go out at this local moment? Office hours, on working days (or weekends if allowed)."""
+    day = local_now.date()
+    if day in calendar.days_off and day not in calendar.working_days:
+        return False
+    if not calendar.is_working_day(day) and not (policy.weekends and day.weekday() >= 5):
+        return False
+    return policy.window_start <= local_now.time() < policy.window_end
+
+
+def due_reminders(
+    policy: ReminderPolicy,
+    calendar: WorkCalendar,
+    deadline: date,
+    owing: Sequence[OwingAgency],
+    admins: Sequence[int],
+    log: set[tuple[int, str]],
+    local_now: datetime,
+) -> list[Reminder]:
+    """The reminders to send at `local_now` (a time in the province's zone); see the module docstring."""
+    if not in_window(policy, calendar, local_now):
+        return []
+    today = local_now.date()
+    due: list[Reminder] = []
+    opened = [slot for slot in schedule(policy, calendar, deadline, today) if slot.day <= today]
+    if opened:
+        latest = opened[-1]
+        for agency in owing:
+            for recipient in _recipients(agency, latest.kind, today):
+                if (recipient.user_id, latest.name) not in log:
+                    due.append(Reminder(recipient.user_id, latest.name, latest.kind, agency.code))
+    if owing and escalation_day(policy, calendar, deadline) <= today:
+        late = tuple(agency.code for agency in owing)
+        due += [Reminder(admin, "escalate", Kind.ESCALATION, None, late)
+                for admin in admins if (admin, "escalate") not in log]
+    return due
+
+
+def _recipients(agency: OwingAgency, kind: Kind, today: date) -> list[Recipient]:
+    available = [r for r in agency.recipients if r.available(today)]
+    if kind is Kind.OVERDUE:
+        return available
+    primaries = [r for r in available if r.primary]
+    return primaries or [r for r in available if not r.primary]
