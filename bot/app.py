@@ -20,6 +20,7 @@ from telegram.ext import Defaults as PTBDefaults
 
 from bot.config import Settings
 from bot.i18n import translator
+from bot.reminder_service import ChatThrottle
 from storage import Storage, open_storage
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class BotData:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self._storage: Storage | None = None
+        self.throttle = ChatThrottle()  # at most one message per second to one chat, for fan-outs
 
     @property
     def settings(self) -> Settings:
@@ -69,7 +71,11 @@ def build_app(settings: Settings) -> BotApplication:
         .base_url(f"{settings.bot_api_url}/bot")
         .base_file_url(f"{settings.bot_api_url}/file/bot")
         .defaults(PTBDefaults(tzinfo=settings.tzinfo, parse_mode=ParseMode.HTML))
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        # A smooth global rate: a bucket of one message refilled `send_rate_per_second` times a second, so
+        # no burst ever exceeds Telegram's limit (a bucket of 30 would allow 60 within one second).
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.send_rate_per_second, max_retries=5)
+        )
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -87,6 +93,9 @@ async def _post_init(application: BotApplication) -> None:
     data._storage = await open_storage(data.settings.database_path)
     await data.storage.users.ensure_admins(data.settings.admin_ids)
     await register_commands(application)
+    from handlers.reminders import schedule_reminders
+
+    schedule_reminders(application)
 
 
 async def _post_shutdown(application: BotApplication) -> None:

@@ -16,11 +16,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import services
+from bot import cli_reminders, services
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError, read_agency_file, read_catalogue_file
-from bot.domain.models import PeriodState, Role
-from bot.domain.periods import PeriodCodeError
+from bot.domain.models import Period, PeriodState, Role
+from bot.domain.periods import PeriodCodeError, parse_period
 from bot.i18n import Translator, translator
 from bot.logs import configure_logging
 from storage import AgencyError, PeriodError, Storage, open_storage
@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("period", help="period code")
         action.add_argument("--programme", help="programme code (needed if several)")
 
+    cli_reminders.add_parser(commands)
+
     invite = commands.add_parser("invite", help="create a single-use invite link")
     invite.add_argument("agency", nargs="?", help="agency code (not needed for admin or viewer)")
     invite.add_argument(
@@ -148,6 +150,9 @@ async def _dispatch(arguments: argparse.Namespace, settings: Settings, t: Transl
         )
     except services.UnknownProgramme as error:
         print(_programme_hint(t, str(error)), file=sys.stderr)
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
     finally:
         await storage.close()
     return EXIT_BAD_INPUT
@@ -331,19 +336,25 @@ async def _period_state(arguments: argparse.Namespace, _: Settings, storage: Sto
     state = {"close": PeriodState.CLOSED, "lock": PeriodState.LOCKED, "unlock": PeriodState.CLOSED}[
         arguments.period_command
     ]
-    matches = await storage.periods.find(arguments.period.strip().upper())
-    if arguments.programme:
-        matches = [p for p in matches if p.programme_code == arguments.programme]
-    if not matches:
-        raise UserError(t.gettext("No period {code}.").format(code=arguments.period))
-    if len(matches) > 1:
-        raise services.UnknownProgramme("")
-    period = matches[0]
+    period = await find_period(storage, arguments.period, arguments.programme, t)
     if arguments.period_command == "unlock" and period.state is not PeriodState.LOCKED:
         raise UserError(t.gettext("{code} is not locked.").format(code=period.code))
     updated = await storage.periods.set_state(period, state)
     print(t.gettext("{code}: {state}").format(code=updated.code, state=updated.state.value))
     return 0
+
+
+async def find_period(storage: Storage, code: str, programme: str | None, t: Translator) -> Period:
+    """The one period with this code (in this programme, when several programmes have it)."""
+    parse_period(code)
+    matches = await storage.periods.find(code.strip().upper())
+    if programme:
+        matches = [p for p in matches if p.programme_code == programme]
+    if not matches:
+        raise UserError(t.gettext("No period {code}.").format(code=code))
+    if len(matches) > 1:
+        raise services.UnknownProgramme("")
+    return matches[0]
 
 
 async def _invite(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
@@ -407,4 +418,5 @@ _COMMANDS: dict[str, Command] = {
     "period lock": _period_state,
     "period unlock": _period_state,
     "invite": _invite,
+    **cli_reminders.COMMANDS,
 }

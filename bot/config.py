@@ -6,12 +6,15 @@ names the variable, and the CLI exits with code 2.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.reminders import ReminderPolicy
 
 SUPPORTED_LOCALES = ("vi", "en")
 DEFAULT_DATABASE_URL = "sqlite:///data/chitieu.db"
@@ -33,6 +36,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: Literal["vi", "en"] = "vi"
     bot_username: str | None = None
+    # Reminder policy defaults; a period can override them (`python -m bot reminders policy`).
+    reminder_before_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1])
+    reminder_overdue_every: int = Field(default=2, ge=1)
+    reminder_escalate_after: int = Field(default=3, ge=1)
+    reminder_window: str = Field(default="08:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+    reminder_weekends: bool = False
+    reminder_check_minutes: float = Field(default=5, gt=0)
+    reminders_enabled: bool = True
+    send_rate_per_second: float = Field(default=30, gt=0)
 
     @field_validator("bot_api_url")
     @classmethod
@@ -63,6 +75,40 @@ class Settings(BaseSettings):
             return [int(part) for part in parts]
         return value
 
+    @field_validator("reminder_before_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() and int(part) > 0 for part in parts):
+                raise ValueError("must be positive whole numbers of working days, e.g. 14,7,3,1")
+            return [int(part) for part in parts]
+        return value
+
+    @field_validator("reminder_window")
+    @classmethod
+    def _window_is_ordered(cls, value: str) -> str:
+        start, end = value.split("-")
+        try:
+            opens, closes = time.fromisoformat(start), time.fromisoformat(end)
+        except ValueError:
+            raise ValueError("must be HH:MM-HH:MM, e.g. 08:00-17:00") from None
+        if opens >= closes:
+            raise ValueError("the window must open before it closes")
+        return value
+
+    def reminder_policy(self) -> ReminderPolicy:
+        """The default reminder policy these settings describe."""
+        start, end = self.reminder_window.split("-")
+        return ReminderPolicy(
+            before=tuple(self.reminder_before_days),
+            overdue_every=self.reminder_overdue_every,
+            escalate_after=self.reminder_escalate_after,
+            window_start=time.fromisoformat(start),
+            window_end=time.fromisoformat(end),
+            weekends=self.reminder_weekends,
+        )
+
     @field_validator("timezone")
     @classmethod
     def _timezone_exists(cls, value: str) -> str:
@@ -83,7 +129,7 @@ class Settings(BaseSettings):
     def require_token(self) -> str:
         """The token, or a ConfigError saying it is needed (only `run` needs it)."""
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
-            raise ConfigError("BOT_TOKEN: is required to run the bot (try `python -m bot demo`)")
+            raise ConfigError("BOT_TOKEN: is required to talk to Telegram (get one from @BotFather)")
         return self.bot_token.get_secret_value().strip()
 
 

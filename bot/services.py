@@ -70,14 +70,22 @@ async def load_catalogue(
 
 
 def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, list[str]]:
-    """Element code -> reporting agency codes, with `@kind` groups expanded to active agencies."""
+    """Element code -> reporting agency codes, with `@kind` groups expanded to the active agencies of
+    that kind in the programme's own province (the hierarchy of the agency it reports to)."""
+    province = _root(spec.programme.reporting.report_to, agencies)
+
+    def in_group(agency: Agency, kind: str) -> bool:
+        return (
+            agency.kind.value == kind
+            and agency.status is AgencyStatus.ACTIVE
+            and (province is None or _root(agency.code, agencies) == province)
+        )
 
     def expand(codes: tuple[str, ...]) -> list[str]:
         result: list[str] = []
         for code in codes:
             if code.startswith(GROUP_PREFIX):
-                kind = code[len(GROUP_PREFIX) :]
-                result += [a.code for a in agencies if a.kind.value == kind and a.status is AgencyStatus.ACTIVE]
+                result += [a.code for a in agencies if in_group(a, code[len(GROUP_PREFIX) :])]
             else:
                 result.append(code)
         return list(dict.fromkeys(result))
@@ -85,6 +93,16 @@ def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, l
     reporters = {element.code: expand(element.reporters) for element in spec.elements}
     reporters |= {task.code: expand(task.reporting_agencies) for task in spec.tasks}
     return reporters
+
+
+def _root(code: str | None, agencies: list[Agency]) -> str | None:
+    """The top of an agency's hierarchy (its province's People's Committee), or None."""
+    parents = {agency.code: agency.parent_code for agency in agencies}
+    seen: set[str] = set()
+    while code is not None and parents.get(code) and code not in seen:
+        seen.add(code)
+        code = parents[code]
+    return code
 
 
 async def load_agency_text(storage: Storage, text: str, source: str) -> tuple[int, int]:

@@ -34,10 +34,14 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
     "cancel": ANYONE,
     "report": FOCAL_POINTS,
     "myreports": FOCAL_POINTS,
+    "pause": FOCAL_POINTS,
+    "resume": FOCAL_POINTS,
+    "remind": ADMINS,
 }
 CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "lang": ANYONE,
     "r": FOCAL_POINTS,
+    "a": ADMINS,
 }
 
 

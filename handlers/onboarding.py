@@ -13,7 +13,7 @@ from bot.domain.models import Answer, PeriodState, Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, translator
 from bot.report_service import reportable
-from handlers import report
+from handlers import reminders, report
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
@@ -224,6 +224,7 @@ def handlers() -> list[Any]:
         CommandHandler("cancel", cancel),
         CallbackQueryHandler(lang_button, pattern=r"^lang:"),
         *report.handlers(),
+        *reminders.handlers(),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.TEXT, text_message),
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, other_message),

@@ -10,6 +10,7 @@ from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, migrate
 from storage.periods import PeriodError, PeriodRepository
+from storage.reminders import ReminderLogRepository
 from storage.users import InviteRefused, UserRepository
 from storage.values import PeriodLocked, ValueConflict, ValueRepository
 
@@ -35,6 +36,7 @@ class Storage:
     users: UserRepository
     values: ValueRepository
     conversations: ConversationRepository
+    reminders: ReminderLogRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -53,4 +55,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         users=UserRepository(database),
         values=ValueRepository(database),
         conversations=ConversationRepository(database),
+        reminders=ReminderLogRepository(database),
     )

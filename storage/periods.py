@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import aiosqlite
@@ -96,6 +97,18 @@ class PeriodRepository:
             " SELECT id, ?, ?, ?, ? FROM periods WHERE programme_id = ? AND code = ?",
             (old.value if old else None, new.value, by, to_text(utcnow()), programme_id, code),
         )
+
+    async def policy_override(self, period_id: int) -> dict[str, object]:
+        """The reminder policy fields this period overrides (empty: the settings' defaults apply)."""
+        row = await self.db.fetch_one("SELECT policy_json FROM periods WHERE id = ?", (period_id,))
+        return json.loads(row[0]) if row and row[0] else {}
+
+    async def set_policy_override(self, period_id: int, override: dict[str, object]) -> None:
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE periods SET policy_json = ? WHERE id = ?",
+                (json.dumps(override) if override else None, period_id),
+            )
 
     async def get(self, programme_id: int, code: str) -> Period | None:
         row = await self.db.fetch_one(

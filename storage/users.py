@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import aiosqlite
 
@@ -68,6 +68,17 @@ class UserRepository:
                     " ON CONFLICT (telegram_id) DO UPDATE SET role = 'admin'",
                     (telegram_id, now),
                 )
+
+    async def set_paused_until(self, telegram_id: int, until: date | None) -> None:
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE users SET paused_until = ? WHERE telegram_id = ?",
+                (until.isoformat() if until else None, telegram_id),
+            )
+
+    async def admins(self) -> list[User]:
+        rows = await self.db.fetch_all(f"SELECT {USER_COLUMNS} FROM users WHERE role = 'admin' ORDER BY telegram_id")
+        return [_user(row) for row in rows]
 
     async def set_locale(self, telegram_id: int, locale: str) -> None:
         async with self.db.transaction() as connection:

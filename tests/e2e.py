@@ -44,6 +44,7 @@ def settings(server: BotApiServer, tmp_path: Path) -> Settings:
         database_url=str(tmp_path / "bot.db"),
         admin_ids=[900],
         bot_username=server.bot_username,
+        reminders_enabled=False,  # tests run reminders at chosen moments with run_reminders
     )
 
 

@@ -115,6 +115,7 @@ def test_period_and_invite_commands(tmp_path: Path) -> None:
         (("period", "lock", "2031", "--programme", "HD-NQ30"), "No period 2031"),
         (("agency", "merge", "H-TUKY", "--into", "NOPE"), "NOPE: no active agency"),
         (("catalog", "load", "missing.yaml"), "missing.yaml:?: file not found"),
+        (("reminders", "policy", "2031", "--programme", "HD-NQ30"), "No period 2031"),
     ],
 )
 def test_bad_input_is_a_clear_message_not_a_traceback(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -157,3 +158,21 @@ def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, variable:
 def test_run_without_token_explains(tmp_path: Path) -> None:
     result = run(tmp_path, "run")
     assert result.returncode == 2 and "BOT_TOKEN" in result.stderr
+
+
+def test_reminder_plan_and_policy(tmp_path: Path) -> None:
+    assert run(tmp_path, "init").returncode == 0
+    assert run(tmp_path, "period", "open", "2025", "--programme", "HD-NQ30").returncode == 0
+    plan = run(tmp_path, "reminders", "plan", "--at", "2025-12-02T09:00")
+    assert plan.returncode == 0, plan.stderr
+    assert "Nov 17, 2025 08:00-17:00  before-14" in plan.stdout
+    assert "Dec 10, 2025 08:00-17:00  escalate" in plan.stdout
+    assert "30 agencies still owe" in plan.stdout  # Hải Dương's 18 departments and 12 districts only
+    changed = run(tmp_path, "reminders", "policy", "2025", "--programme", "HD-NQ30", "--before", "10,5,1")
+    assert changed.returncode == 0 and '"before":[10,5,1]' in changed.stdout
+    replanned = run(tmp_path, "reminders", "plan")
+    assert "before-10" in replanned.stdout and "before-14" not in replanned.stdout
+    bad = run(tmp_path, "reminders", "policy", "2025", "--programme", "HD-NQ30", "--window", "18:00-08:00")
+    assert bad.returncode == 1 and "the send window must open before it closes" in bad.stderr
+    no_token = run(tmp_path, "reminders", "run-once")
+    assert no_token.returncode == 2 and "BOT_TOKEN" in no_token.stderr and "Traceback" not in no_token.stderr

@@ -84,8 +84,7 @@ def test_a_deadline_on_a_day_off_is_reminded_on_the_working_day_before() -> None
 
 def test_a_submission_midway_stops_the_reminders() -> None:
     submitted = date(2025, 12, 3)
-    sent = season(date(2025, 12, 5),
-                  lambda day: [agency("SYT", LAN)] if day < submitted else [agency("CTK", TU)])
+    sent = season(date(2025, 12, 5), lambda day: [agency("SYT", LAN)] if day < submitted else [agency("CTK", TU)])
     to_lan = [slot for _, user, slot, _ in sent if user == 1]
     assert to_lan == ["before-14", "before-7", "before-3"]
     # CTK starts owing on the 3rd: it gets the latest open slot then (before-3, opened on the 2nd), not
@@ -99,7 +98,12 @@ def test_a_paused_primary_hands_over_to_the_backup_until_back() -> None:
     sent = season(date(2025, 12, 5), lambda day: [agency("SYT", paused, MINH)])
     assert [slot for _, user, slot, _ in sent if user == 1] == ["overdue-2", "overdue-4", "overdue-6"]
     assert [slot for _, user, slot, _ in sent if user == 2][:5] == [
-        "before-14", "before-7", "before-3", "before-1", "due"]
+        "before-14",
+        "before-7",
+        "before-3",
+        "before-1",
+        "due",
+    ]
 
 
 def test_unreachable_users_are_never_messaged_but_the_admins_hear() -> None:

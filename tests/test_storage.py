@@ -182,3 +182,12 @@ async def test_invites_are_single_use_and_expire(loaded: Storage) -> None:
     assert user is not None and user.role is Role.FOCAL
     assert await loaded.values.for_agency(1, "SYT") == {}
     assert Answer.VALUE.value == "value"
+
+
+async def test_group_reporters_stay_within_the_programmes_province(loaded: Storage) -> None:
+    programme = await loaded.catalogue.programme("HD-NQ30")
+    assert programme is not None
+    assignments = await loaded.catalogue.assignments(programme.id)
+    plans = {agency for agency, codes in assignments.items() if "agency_detailed_plans" in codes}
+    assert "SYT" in plans and "H-TUKY" in plans and len(plans) == 30
+    assert not any(code.startswith(("HP-", "HN-", "UBND-")) for code in plans)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from bot.domain.workdays import WorkCalendar
 
@@ -45,6 +45,14 @@ class ReminderPolicy(BaseModel):
     window_start: time = time(8, 0)
     window_end: time = time(17, 0)
     weekends: bool = False  # may reminders go out on Saturdays and Sundays (never on holidays)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ReminderPolicy:
+        if self.window_start >= self.window_end:
+            raise ValueError("the send window must open before it closes")
+        if any(days < 1 for days in self.before):
+            raise ValueError("days before the deadline must be at least 1")
+        return self
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,9 @@ class Reminder:
 def schedule(policy: ReminderPolicy, calendar: WorkCalendar, deadline: date, until: date) -> list[Slot]:
     """Every slot of a period from its first to `until`, in time order, at most one per day."""
     last_working = calendar.on_or_before(deadline)
-    slots = [Slot(f"before-{n}", calendar.shift(last_working, -n), Kind.AHEAD)
-             for n in sorted(policy.before, reverse=True)]
+    slots = [
+        Slot(f"before-{n}", calendar.shift(last_working, -n), Kind.AHEAD) for n in sorted(policy.before, reverse=True)
+    ]
     if policy.on_the_day:
         slots.append(Slot("due", last_working, Kind.DUE_TODAY))
     number = policy.overdue_every
@@ -135,8 +144,11 @@ def due_reminders(
                     due.append(Reminder(recipient.user_id, latest.name, latest.kind, agency.code))
     if owing and escalation_day(policy, calendar, deadline) <= today:
         late = tuple(agency.code for agency in owing)
-        due += [Reminder(admin, "escalate", Kind.ESCALATION, None, late)
-                for admin in admins if (admin, "escalate") not in log]
+        due += [
+            Reminder(admin, "escalate", Kind.ESCALATION, None, late)
+            for admin in admins
+            if (admin, "escalate") not in log
+        ]
     return due
 
 

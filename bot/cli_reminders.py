@@ -1,0 +1,137 @@
+"""`python -m bot reminders ...`: see and run the reminder schedule from the shell (cron, tests)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.domain.models import Period, PeriodState
+from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule
+from bot.domain.workdays import shipped_calendar
+from bot.i18n import Translator
+from bot.reminder_service import situation
+from storage import Storage
+
+if TYPE_CHECKING:
+    from bot.cli import Command
+
+
+def add_parser(commands: Any) -> None:
+    reminders = commands.add_parser("reminders", help="deadline reminders").add_subparsers(
+        dest="reminders_command", required=True, metavar="ACTION"
+    )
+    plan = reminders.add_parser("plan", help="dry run: who would get what, and when")
+    plan.add_argument("--period", help="period code (all open periods)")
+    plan.add_argument("--at", type=_moment, help="ISO time to evaluate, e.g. 2025-12-02T09:00 (now)")
+    run_once = reminders.add_parser("run-once", help="send what is due at that moment (needs BOT_TOKEN)")
+    run_once.add_argument("--at", type=_moment, help="ISO time, e.g. 2025-12-02T09:00 (now)")
+    policy = reminders.add_parser("policy", help="override the reminder policy of one period")
+    policy.add_argument("period", help="period code")
+    policy.add_argument("--programme", help="programme code (needed if several)")
+    policy.add_argument("--before", help="working days before the deadline, e.g. 10,5,1")
+    policy.add_argument("--overdue-every", type=int, help="working days between overdue nudges")
+    policy.add_argument("--escalate-after", type=int, help="working days overdue before admins hear")
+    policy.add_argument("--window", help="send window HH:MM-HH:MM")
+    policy.add_argument("--weekends", choices=["yes", "no"], help="send on Saturdays and Sundays")
+    policy.add_argument("--reset", action="store_true", help="back to the settings' defaults")
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO time like 2025-12-02T09:00") from None
+
+
+def local(moment: datetime | None, settings: Settings) -> datetime:
+    """A naive --at is read in the province's time zone."""
+    if moment is None:
+        return datetime.now(settings.tzinfo)
+    return moment.replace(tzinfo=settings.tzinfo) if moment.tzinfo is None else moment.astimezone(settings.tzinfo)
+
+
+async def _open_periods(storage: Storage, code: str | None) -> list[Period]:
+    periods = await storage.periods.all(state=PeriodState.OPEN)
+    return [p for p in periods if code is None or p.code == code.strip().upper()]
+
+
+async def plan(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
+    now = local(arguments.at, settings)
+    calendar = shipped_calendar()
+    admins = [u.telegram_id for u in await storage.users.admins()]
+    periods = await _open_periods(storage, arguments.period)
+    if not periods:
+        print(t.gettext("No open period."))
+    for period in periods:
+        current = await situation(storage, settings, period)
+        policy = current.policy
+        print(f"{period.programme_code} {period.code}: {t.gettext('deadline')} {t.date(period.deadline)}")
+        window = f"{policy.window_start:%H:%M}-{policy.window_end:%H:%M}"
+        for slot in schedule(policy, calendar, period.deadline, max(now.date(), period.deadline)):
+            print(f"  {t.date(slot.day)} {window}  {slot.name:<12} {slot.kind.value}")
+        print(f"  {t.date(escalation_day(policy, calendar, period.deadline))} {window}  escalate     admins")
+        print(
+            "  "
+            + t.gettext("{count} agencies still owe: {codes}").format(
+                count=len(current.owing), codes=", ".join(a.code for a in current.owing) or "–"
+            )
+        )
+        log = await storage.reminders.logged(period.id)
+        due = due_reminders(policy, calendar, period.deadline, current.owing, admins, log, now)
+        print("  " + t.gettext("Due at {moment}:").format(moment=now.isoformat(timespec="minutes")))
+        for reminder in due:
+            target = reminder.agency_code or ",".join(reminder.late_agencies)
+            print(f"    {reminder.user_id:<12} {reminder.slot:<12} {reminder.kind.value:<10} {target}")
+        if not due:
+            print("    –")
+    return 0
+
+
+async def run_once(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
+    from bot.app import build_app
+    from handlers.reminders import run_reminders
+
+    application = build_app(settings)
+    await application.initialize()
+    try:
+        application.bot_data._storage = storage
+        print(await run_reminders(application, local(arguments.at, settings)))  # type: ignore[arg-type]
+    finally:
+        application.bot_data._storage = None
+        await application.shutdown()
+    return 0
+
+
+async def set_policy(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
+    from bot.cli import UserError, find_period
+
+    period = await find_period(storage, arguments.period, arguments.programme, t)
+    override: dict[str, object] = {} if arguments.reset else await storage.periods.policy_override(period.id)
+    if arguments.before:
+        override["before"] = [int(part) for part in arguments.before.split(",") if part.strip()]
+    for name in ("overdue_every", "escalate_after"):
+        if getattr(arguments, name) is not None:
+            override[name] = getattr(arguments, name)
+    if arguments.window:
+        start, _, end = arguments.window.partition("-")
+        override |= {"window_start": start, "window_end": end}
+    if arguments.weekends:
+        override["weekends"] = arguments.weekends == "yes"
+    try:
+        effective = ReminderPolicy.model_validate(settings.reminder_policy().model_dump() | override)
+    except ValidationError as error:
+        raise UserError(str(error.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+    await storage.periods.set_policy_override(period.id, override)
+    print(f"{period.programme_code} {period.code}: {effective.model_dump_json()}")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "reminders plan": plan,
+    "reminders run-once": run_once,
+    "reminders policy": set_policy,
+}

@@ -1,0 +1,238 @@
+"""Deciding and sending the reminders due now: the I/O around `bot.domain.reminders`.
+
+Each reminder is claimed in the reminder log before it is sent, so it goes out at most once even when
+two instances run the job at the same moment or the process dies mid-send. Sending respects a global
+rate (AIORateLimiter, set in build_app) and at most one message per second to one chat. A 429 is waited
+out and the same message retried (it was not delivered); a 403 marks the user unreachable; a timeout is
+logged as "unknown", because the message may have arrived, and is not repeated in that slot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.config import Settings
+from bot.domain.models import Agency, Answer, DataElement, Period, PeriodState, User
+from bot.domain.reminder_text import FocalPointState, LateAgency, escalation_messages, reminder_text
+from bot.domain.reminders import (
+    Kind,
+    OwingAgency,
+    Recipient,
+    Reminder,
+    ReminderPolicy,
+    due_reminders,
+)
+from bot.domain.workdays import WorkCalendar, shipped_calendar
+from bot.i18n import translator
+from storage import Storage
+
+logger = logging.getLogger(__name__)
+CONCURRENT_SENDS = 64
+
+
+class ChatThrottle:
+    """At most one message per `interval` seconds to any one chat."""
+
+    def __init__(self, interval: float = 1.0) -> None:
+        self.interval = interval
+        self._next: dict[int, float] = {}
+
+    async def wait(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        ready = max(now, self._next.get(chat_id, 0.0))
+        self._next[chat_id] = ready + self.interval
+        if ready > now:
+            await asyncio.sleep(ready - now)
+
+
+@dataclass
+class Situation:
+    """One open period as the reminder decision and the messages need it."""
+
+    period: Period
+    policy: ReminderPolicy
+    owing: list[OwingAgency]
+    agencies: dict[str, Agency]
+    elements: dict[str, DataElement]
+    members: dict[str, list[tuple[User, bool]]]
+
+
+async def policy_for(storage: Storage, settings: Settings, period: Period) -> ReminderPolicy:
+    """The settings' default policy with this period's overrides applied."""
+    override = await storage.periods.policy_override(period.id)
+    return ReminderPolicy.model_validate(settings.reminder_policy().model_dump() | override)
+
+
+async def situation(storage: Storage, settings: Settings, period: Period) -> Situation:
+    assignments = await storage.catalogue.assignments(period.programme_id)
+    submissions = await storage.values.submissions(period.id)
+    values = await storage.values.for_period(period.id)
+    answered = {(v.agency_code, v.element_code) for v in values if v.answer is not Answer.SKIPPED}
+    elements = {e.code: e for e in await storage.catalogue.elements(period.programme_id)}
+    owing, agencies, members = [], {}, {}
+    for code, element_codes in assignments.items():
+        if code in submissions:
+            continue
+        agency = await storage.agencies.get(code)
+        if agency is None:
+            continue
+        agencies[code] = agency
+        members[code] = await storage.users.members_of(code)
+        recipients = tuple(
+            Recipient(user.telegram_id, primary, user.paused_until, user.unreachable_since is not None)
+            for user, primary in members[code]
+        )
+        missing = tuple(element for element in element_codes if (code, element) not in answered)
+        owing.append(OwingAgency(code, missing, recipients))
+    return Situation(period, await policy_for(storage, settings, period), owing, agencies, elements, members)
+
+
+async def due_now(
+    storage: Storage, settings: Settings, local_now: datetime, calendar: WorkCalendar | None = None
+) -> list[tuple[Situation, list[Reminder]]]:
+    """For every open period, the reminders due at `local_now` (a time in the province's zone)."""
+    calendar = calendar or shipped_calendar()
+    admins = [user.telegram_id for user in await storage.users.admins() if user.unreachable_since is None]
+    result = []
+    for period in await storage.periods.all(state=PeriodState.OPEN):
+        current = await situation(storage, settings, period)
+        log = await storage.reminders.logged(period.id)
+        due = due_reminders(current.policy, calendar, period.deadline, current.owing, admins, log, local_now)
+        result.append((current, due))
+    return result
+
+
+@dataclass
+class SendReport:
+    outcomes: Counter[str]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name}: {count}" for name, count in sorted(self.outcomes.items())) or "nothing due"
+
+
+async def send_due(
+    bot: Bot,
+    storage: Storage,
+    settings: Settings,
+    throttle: ChatThrottle,
+    local_now: datetime,
+    calendar: WorkCalendar | None = None,
+) -> SendReport:
+    """Send everything due now; return how each attempt ended."""
+    calendar = calendar or shipped_calendar()
+    outcomes: Counter[str] = Counter()
+    gate = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def one(current: Situation, reminder: Reminder) -> None:
+        async with gate:
+            outcome = await send_one(bot, storage, settings, throttle, current, reminder, local_now.date(), calendar)
+            outcomes[outcome] += 1
+
+    jobs = [
+        one(current, reminder)
+        for current, due in await due_now(storage, settings, local_now, calendar)
+        for reminder in due
+    ]
+    await asyncio.gather(*jobs)
+    return SendReport(outcomes)
+
+
+async def send_one(
+    bot: Bot,
+    storage: Storage,
+    settings: Settings,
+    throttle: ChatThrottle,
+    current: Situation,
+    reminder: Reminder,
+    today: date,
+    calendar: WorkCalendar,
+) -> str:
+    period = current.period
+    if not await storage.reminders.claim(period.id, reminder.user_id, reminder.slot, reminder.kind.value):
+        return "already_claimed"
+    user = await storage.users.get(reminder.user_id)
+    t = translator(user.locale if user and user.locale else settings.default_locale, settings.timezone)
+    if reminder.kind is Kind.ESCALATION:
+        texts = escalation_messages(
+            period,
+            late_agencies(current, reminder.late_agencies, t.locale),
+            calendar.working_days_between(period.deadline, today),
+            t,
+        )
+        markup = None
+    else:
+        agency = current.agencies[reminder.agency_code or ""]
+        owing = next(a for a in current.owing if a.code == agency.code)
+        missing = [current.elements[c].name(t.locale) for c in owing.missing if c in current.elements]
+        days = abs(calendar.working_days_between(today, calendar.on_or_before(period.deadline)))
+        texts = [reminder_text(reminder.kind, period, agency.name(t.locale), missing, days, t)]
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t.gettext("📝 Report now"), callback_data=f"r:open:{period.id}")]]
+        )
+    outcome = "sent"
+    for text in texts:
+        outcome = await deliver(bot, throttle, reminder.user_id, text, markup)
+        if outcome != "sent":
+            break
+    if outcome == "forbidden":
+        await storage.users.mark_unreachable(reminder.user_id)
+    await storage.reminders.record(period.id, reminder.user_id, reminder.slot, outcome)
+    return outcome
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB is moving this attribute from seconds to a timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+def late_agencies(current: Situation, codes: tuple[str, ...], locale: str) -> list[LateAgency]:
+    late = []
+    for code in codes:
+        owing = next(a for a in current.owing if a.code == code)
+        people = [
+            FocalPointState(
+                user.full_name or str(user.telegram_id),
+                user.unreachable_since is None,
+                user.paused_until is not None and user.paused_until >= date.today(),
+            )
+            for user, _ in current.members.get(code, [])
+        ]
+        late.append(LateAgency(current.agencies[code].name(locale), len(owing.missing), people))
+    return late
+
+
+async def deliver(
+    bot: Bot, throttle: ChatThrottle, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> str:
+    """Send one message; a 429 is waited out and retried, since Telegram did not deliver it."""
+    while True:
+        await throttle.wait(chat_id)
+        try:
+            await bot.send_message(chat_id, text, reply_markup=markup)
+            return "sent"
+        except RetryAfter as error:
+            await asyncio.sleep(retry_seconds(error))
+        except Forbidden:
+            return "forbidden"
+        except BadRequest as error:
+            logger.warning("reminder to %s refused: %s", chat_id, error.message)
+            return "failed"
+        except (TimedOut, NetworkError) as error:
+            logger.warning("reminder to %s: outcome unknown (%s)", chat_id, error)
+            return "unknown"
+        except TelegramError as error:
+            logger.warning("reminder to %s failed: %s", chat_id, error)
+            return "failed"

@@ -1,0 +1,191 @@
+"""Reminders in the bot: the scheduled job, /pause and /resume for focal points on leave, and the
+admins' manual /remind.
+
+PTB keeps jobs in memory only, so nothing about the schedule is stored in the job: every run reads the
+open periods, the reminder log and who still owes from the database, and decides afresh. A restart (or a
+second instance) therefore picks up exactly where the database says things stand.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from babel.dates import parse_date
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import BotApplication, BotContext
+from bot.domain.models import PeriodState
+from bot.domain.reminders import Kind, Reminder
+from bot.domain.rendering import esc
+from bot.domain.workdays import shipped_calendar
+from bot.reminder_service import send_due, send_one, situation
+from handlers.common import keyboard, reply, who
+
+logger = logging.getLogger(__name__)
+JOB_NAME = "reminders"
+
+
+def schedule_reminders(application: BotApplication) -> None:
+    """Run the reminder check every few minutes, the first time right away (to catch up after downtime)."""
+    assert application.job_queue is not None
+    if not application.bot_data.settings.reminders_enabled:
+        return
+    for job in application.job_queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    interval = application.bot_data.settings.reminder_check_minutes * 60
+    application.job_queue.run_repeating(reminder_job, interval=interval, first=1, name=JOB_NAME)
+
+
+async def reminder_job(context: BotContext) -> None:
+    await run_reminders(context.application, datetime.now(context.settings.tzinfo))  # type: ignore[arg-type]
+
+
+async def run_reminders(application: BotApplication, local_now: datetime) -> str:
+    """What the job does at `local_now`; tests and the CLI call it with a chosen time."""
+    data = application.bot_data
+    report = await send_due(application.bot, data.storage, data.settings, data.throttle, local_now)
+    if report.outcomes:
+        logger.info("reminders at %s: %s", local_now.isoformat(timespec="minutes"), report)
+    return str(report)
+
+
+def parse_day(text: str) -> date | None:
+    """DD/MM/YYYY (Babel's Vietnamese order) or ISO YYYY-MM-DD."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parse_date(text, locale="vi")
+    except (ValueError, IndexError):
+        return None
+
+
+async def pause(update: Update, context: BotContext) -> None:
+    """/pause DD/MM/YYYY: no reminders until that day (inclusive)."""
+    current = who(context)
+    t = current.t
+    until = parse_day(context.args[0]) if context.args else None
+    today = datetime.now(context.settings.tzinfo).date()
+    if until is None or until < today:
+        await reply(
+            update,
+            t.gettext("Write the last day of your leave, e.g. /pause {example}.").format(
+                example=f"{today.replace(day=min(today.day, 28)):%d/%m/%Y}"
+            ),
+        )
+        return
+    await context.storage.users.set_paused_until(current.telegram_id, until)
+    await reply(
+        update,
+        t.gettext("No reminders until {date} included. /resume turns them back on sooner.").format(date=t.date(until)),
+    )
+
+
+async def resume(update: Update, context: BotContext) -> None:
+    """/resume: reminders again from now."""
+    current = who(context)
+    await context.storage.users.set_paused_until(current.telegram_id, None)
+    await reply(update, current.t.gettext("Reminders are on again."))
+
+
+async def remind(update: Update, context: BotContext) -> None:
+    """/remind [period]: a manual nudge to the agencies still owing, after a confirmation."""
+    t = who(context).t
+    periods = await context.storage.periods.all(state=PeriodState.OPEN)
+    if context.args:
+        periods = [p for p in periods if p.code == context.args[0].strip().upper()]
+    if not periods:
+        await reply(
+            update,
+            t.gettext("No open period {code}. /periods lists them.").format(
+                code=esc(context.args[0]) if context.args else ""
+            ),
+        )
+        return
+    for period in periods:
+        current = await situation(context.storage, context.settings, period)
+        if not current.owing:
+            await reply(
+                update,
+                t.gettext("Period {period} ({programme}): every agency has submitted.").format(
+                    period=esc(period.code), programme=esc(period.programme_code)
+                ),
+            )
+            continue
+        await reply(
+            update,
+            t.ngettext(
+                "Send a reminder now to the {count} agency of period {period} ({programme}) that has not submitted?",
+                "Send a reminder now to the {count} agencies of period {period} ({programme}) that have not submitted?",
+                len(current.owing),
+            ).format(count=len(current.owing), period=esc(period.code), programme=esc(period.programme_code)),
+            keyboard([[(t.gettext("Send"), f"a:remind:{period.id}"), (t.gettext("Cancel"), "a:cancel")]]),
+        )
+
+
+async def remind_confirmed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t = who(context).t
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    period_id = query.data.split(":")[2]
+    period = await context.storage.periods.by_id(int(period_id)) if period_id.isdigit() else None
+    if period is None or period.state is not PeriodState.OPEN:
+        await reply(update, t.gettext("That period is no longer open."))
+        return
+    local_now = datetime.now(context.settings.tzinfo)
+    current = await situation(context.storage, context.settings, period)
+    today = local_now.date()
+    kind = Kind.AHEAD if today < period.deadline else Kind.DUE_TODAY if today == period.deadline else Kind.OVERDUE
+    slot = f"manual-{local_now:%Y%m%d%H%M}"
+    reminders = [
+        Reminder(r.user_id, slot, kind, agency.code)
+        for agency in current.owing
+        for r in agency.recipients
+        if r.available(today)
+    ]
+    calendar = shipped_calendar()
+    outcomes: Counter[str] = Counter()
+    for reminder in reminders:
+        outcomes[
+            await send_one(
+                context.bot,
+                context.storage,
+                context.settings,
+                context.bot_data.throttle,
+                current,
+                reminder,
+                today,
+                calendar,
+            )
+        ] += 1
+    await reply(
+        update,
+        t.gettext("Reminders sent: {sent}; unreachable: {forbidden}; uncertain: {unknown}.").format(
+            sent=outcomes["sent"], forbidden=outcomes["forbidden"], unknown=outcomes["unknown"] + outcomes["failed"]
+        ),
+    )
+
+
+async def cancelled(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(who(context).t.gettext("Cancelled; nothing was sent."))
+
+
+def handlers() -> list[Any]:
+    return [
+        CommandHandler("pause", pause),
+        CommandHandler("resume", resume),
+        CommandHandler("remind", remind),
+        CallbackQueryHandler(remind_confirmed, pattern=r"^a:remind:"),
+        CallbackQueryHandler(cancelled, pattern=r"^a:cancel$"),
+    ]
