@@ -131,10 +131,13 @@ async def help_command(update: Update, context: BotContext) -> None:
             "<b>For focal points</b>\n/report — fill in or correct your agency's figures for the open period. "
             "Type numbers the way you usually do: 9,5 or 1.234.567 or 200 triệu. Each figure is saved as soon "
             "as you confirm it; Submit when everything is there.\n/myreports — what your agency has submitted\n"
-            "/start — your status and deadlines"
+            "/start — your status and deadlines\n/pause DD/MM/YYYY — no reminders while you are on leave; "
+            "/resume — reminders again"
         )
     else:
         text = t.gettext("<b>Your role</b>: {role}\n/start — your status").format(role=role_text(current, None))
+    if current.role is Role.ADMIN:
+        text += "\n" + t.gettext("/remind [period] — remind the agencies that have not submitted, now")
     await reply(update, text + "\n" + common)
 
 
