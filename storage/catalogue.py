@@ -16,6 +16,7 @@ from bot.domain.models import (
     Direction,
     ElementType,
     Indicator,
+    PathKind,
     PeriodKind,
     Programme,
     Target,
@@ -33,7 +34,7 @@ ELEMENT_COLUMNS = (
 )
 INDICATOR_COLUMNS = (
     "id, programme_id, code, area, name_vi, name_en, unit, comparator, target_value, target_year,"
-    " target_text_vi, target_text_en, kind, direction, baseline_year, baseline_value,"
+    " target_text_vi, target_text_en, kind, direction, path, baseline_year, baseline_value,"
     " milestones_json, aggregation, element, numerator, denominator, weight, factor, lead_agency,"
     " position, active"
 )
@@ -94,6 +95,7 @@ def _indicator(row: aiosqlite.Row) -> Indicator:
         target_text_en=row["target_text_en"],
         kind=TargetKind(row["kind"]),
         direction=Direction(row["direction"]),
+        path=PathKind(row["path"]),
         baseline_year=row["baseline_year"],
         baseline_value=row["baseline_value"],
         milestones={int(k): v for k, v in json.loads(row["milestones_json"]).items()},
@@ -298,13 +300,13 @@ class CatalogueRepository:
         target = item.target
         await connection.execute(
             f"INSERT INTO indicators ({INDICATOR_COLUMNS.replace('id, ', '', 1)}, spec_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
             " ON CONFLICT (programme_id, code) DO UPDATE SET area = excluded.area,"
             " name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit,"
             " comparator = excluded.comparator, target_value = excluded.target_value,"
             " target_year = excluded.target_year, target_text_vi = excluded.target_text_vi,"
             " target_text_en = excluded.target_text_en, kind = excluded.kind,"
-            " direction = excluded.direction, baseline_year = excluded.baseline_year,"
+            " direction = excluded.direction, path = excluded.path, baseline_year = excluded.baseline_year,"
             " baseline_value = excluded.baseline_value, milestones_json = excluded.milestones_json,"
             " aggregation = excluded.aggregation, element = excluded.element,"
             " numerator = excluded.numerator, denominator = excluded.denominator,"
@@ -325,6 +327,7 @@ class CatalogueRepository:
                 item.target_text_en,
                 item.kind.value,
                 item.direction.value,
+                item.path.value,
                 item.baseline.year if item.baseline else None,
                 item.baseline.value if item.baseline else None,
                 json.dumps({str(k): v for k, v in item.milestones.items()}),

@@ -135,3 +135,14 @@ def test_single_source_missing_names_the_lead() -> None:
     single = indicator(Aggregation.SINGLE, element="share", lead_agency="B")
     result = aggregate(single, roll_up([], {}, TYPES), {"share": ["B"]})
     assert result.value is None and result.missing == ("B",)
+
+
+def test_ratio_with_numerator_and_denominator_from_different_agencies() -> None:
+    beds = indicator(Aggregation.RATIO, numerator="ok", denominator="pop", factor=10000)
+    expected = {"ok": ["SYT"], "pop": ["CTK"]}
+    rolled = roll_up([value("SYT", "ok", 7000), value("CTK", "pop", 1_960_000)], {}, TYPES)
+    result = aggregate(beds, rolled, expected)
+    assert result.value is not None and round(result.value, 2) == 35.71
+    assert result.covered == ("CTK", "SYT") and result.missing == ()
+    only_beds = aggregate(beds, roll_up([value("SYT", "ok", 7000)], {}, TYPES), expected)
+    assert only_beds.value is None and only_beds.missing == ("CTK",) and only_beds.covered == ("SYT",)

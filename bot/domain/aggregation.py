@@ -14,11 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any, NamedTuple
 
-from bot.domain.models import Aggregation, Answer, ElementType, Indicator, Value
+from bot.domain.models import Aggregation, Answer, ElementType, Indicator
 
 ADDITIVE = frozenset({ElementType.NUMBER, ElementType.COUNT})
+
+
+class Figure(NamedTuple):
+    """One stored answer, as light as a database row (a `Value` model has the same fields)."""
+
+    agency_code: str
+    element_code: str
+    answer: str
+    number: float | None
+    updated_at: Any  # comparable: ISO text from the database, or a datetime
+    text: str | None = None
+    note: str | None = None
+    status: str = "preliminary"
+    updated_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -26,7 +40,7 @@ class Reported:
     """One agency's figure for one element after roll-up."""
 
     number: float
-    updated_at: datetime
+    updated_at: Any
 
 
 @dataclass
@@ -53,7 +67,7 @@ class Aggregate:
 
 
 def roll_up(
-    values: Iterable[Value],
+    values: Iterable[Any],
     successors: Mapping[str, str],
     element_types: Mapping[str, ElementType],
 ) -> RolledUp:
@@ -63,10 +77,10 @@ def roll_up(
     for value in values:
         agency = successors.get(value.agency_code, value.agency_code)
         key = (agency, value.element_code)
-        if value.answer is Answer.NOT_APPLICABLE:
+        if value.answer == Answer.NOT_APPLICABLE:
             result.not_applicable.add(key)
             continue
-        if value.answer is not Answer.VALUE or value.number is None:
+        if value.answer != Answer.VALUE or value.number is None:
             continue
         is_own = agency == value.agency_code
         existing = result.figures.get(key)
@@ -105,12 +119,42 @@ def aggregate(
             return Aggregate(None, (), (lead,) if lead in owing or not owing else ())
         return Aggregate(number, (lead,), ())
 
+    if indicator.aggregation is Aggregation.RATIO and _sources_differ(indicator, expected):
+        return _cross_source_ratio(indicator, rolled, expected)
     complete = [a for a in owing if all(rolled.get(a, e) is not None for e in elements)]
     missing: tuple[str, ...] = tuple(a for a in owing if a not in complete)
     if not complete:
         return Aggregate(None, (), missing)
     value = _combine(indicator, rolled, complete)
     return Aggregate(value, tuple(complete), missing)
+
+
+def _sources_differ(indicator: Indicator, expected: Mapping[str, Iterable[str]]) -> bool:
+    return set(expected.get(indicator.numerator or "", ())) != set(expected.get(indicator.denominator or "", ()))
+
+
+def _cross_source_ratio(indicator: Indicator, rolled: RolledUp, expected: Mapping[str, Iterable[str]]) -> Aggregate:
+    """Numerator and denominator from different agencies (hospital beds from Health, population from
+    Statistics): each side is summed over its own reporters, and a value needs every one of them, since a
+    partial numerator over a full denominator would understate the ratio."""
+    totals: list[float] = []
+    covered: set[str] = set()
+    missing: set[str] = set()
+    for code in (indicator.numerator or "", indicator.denominator or ""):
+        total = 0.0
+        for agency in expected.get(code, ()):
+            if (agency, code) in rolled.not_applicable:
+                continue
+            number = rolled.get(agency, code)
+            if number is None:
+                missing.add(agency)
+            else:
+                covered.add(agency)
+                total += number
+        totals.append(total)
+    if missing or totals[1] == 0:
+        return Aggregate(None, tuple(sorted(covered - missing)), tuple(sorted(missing)))
+    return Aggregate(totals[0] / totals[1] * indicator.factor, tuple(sorted(covered)), ())
 
 
 def _combine(indicator: Indicator, rolled: RolledUp, agencies: list[str]) -> float | None:

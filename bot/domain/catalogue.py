@@ -22,6 +22,7 @@ from bot.domain.models import (
     Comparator,
     Direction,
     ElementType,
+    PathKind,
     PeriodKind,
     TargetKind,
 )
@@ -91,6 +92,7 @@ class IndicatorSpec(Spec):
     target_text_en: str = ""
     kind: TargetKind = TargetKind.LEVEL
     direction: Direction = Direction.HIGHER
+    path: PathKind = PathKind.LINEAR
     baseline: BaselineSpec | None = None
     milestones: dict[int, float] = {}
     aggregation: Aggregation

@@ -37,6 +37,13 @@ class TargetKind(StrEnum):
     RATE = "rate"
 
 
+class PathKind(StrEnum):
+    """How an indicator is expected to travel from its baseline to its target."""
+
+    LINEAR = "linear"  # levels: the same step every year
+    COMPOUND = "compound"  # growth-type: the same growth rate every year (GRDP per capita)
+
+
 class Aggregation(StrEnum):
     SUM = "sum"
     RATIO = "ratio"  # ratio of sums: sum(numerator) / sum(denominator) * factor
@@ -163,6 +170,7 @@ class Indicator(Frozen):
     target_text_en: str = ""
     kind: TargetKind = TargetKind.LEVEL
     direction: Direction = Direction.HIGHER
+    path: PathKind = PathKind.LINEAR
     baseline_year: int | None = None
     baseline_value: float | None = None
     milestones: dict[int, float] = {}
