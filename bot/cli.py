@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import cli_reminders, services
+from bot import cli_reminders, cli_summary, services
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError, read_agency_file, read_catalogue_file
 from bot.domain.models import Period, PeriodState, Role
@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--programme", help="programme code (needed if several)")
 
     cli_reminders.add_parser(commands)
+    cli_summary.add_parser(commands)
 
     invite = commands.add_parser("invite", help="create a single-use invite link")
     invite.add_argument("agency", nargs="?", help="agency code (not needed for admin or viewer)")
@@ -419,4 +420,5 @@ _COMMANDS: dict[str, Command] = {
     "period unlock": _period_state,
     "invite": _invite,
     **cli_reminders.COMMANDS,
+    **cli_summary.COMMANDS,
 }

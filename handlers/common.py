@@ -37,11 +37,14 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
     "pause": FOCAL_POINTS,
     "resume": FOCAL_POINTS,
     "remind": ADMINS,
+    "summary": READERS,
+    "status": READERS,
 }
 CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "lang": ANYONE,
     "r": FOCAL_POINTS,
     "a": ADMINS,
+    "s": READERS,
 }
 
 

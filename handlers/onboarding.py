@@ -13,7 +13,7 @@ from bot.domain.models import Answer, PeriodState, Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, translator
 from bot.report_service import reportable
-from handlers import reminders, report
+from handlers import reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
@@ -136,6 +136,11 @@ async def help_command(update: Update, context: BotContext) -> None:
         )
     else:
         text = t.gettext("<b>Your role</b>: {role}\n/start — your status").format(role=role_text(current, None))
+    if current.role in (Role.ADMIN, Role.VIEWER):
+        text += "\n" + t.gettext(
+            "/summary [period] — the provincial summary against the targets, with Excel, "
+            "CSV and chart\n/status [period] — which agencies have reported"
+        )
     if current.role is Role.ADMIN:
         text += "\n" + t.gettext("/remind [period] — remind the agencies that have not submitted, now")
     await reply(update, text + "\n" + common)
@@ -228,6 +233,7 @@ def handlers() -> list[Any]:
         CallbackQueryHandler(lang_button, pattern=r"^lang:"),
         *report.handlers(),
         *reminders.handlers(),
+        *summary.handlers(),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.TEXT, text_message),
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, other_message),

@@ -168,6 +168,7 @@ async def ask(
     conversation.data = {
         "seen_version": current_value.version if current_value else 0,
         "to_review": to_review,
+        "screen": conversation.data.get("screen"),
     }
     await context.storage.conversations.save(conversation)
     text = question_text(
@@ -185,7 +186,28 @@ async def ask(
         ),
         t,
     )
-    await reply(update, text, question_buttons(element, conversation.serial, t, current_value is not None))
+    await present(
+        update,
+        context,
+        conversation,
+        text,
+        question_buttons(element, conversation.serial, t, current_value is not None),
+    )
+
+
+async def present(
+    update: Update, context: BotContext, conversation: Conversation, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    """Show the conversation's next screen and take the buttons off the previous one, so that a phone
+    never shows two live sets of buttons (an old one would only get a "this question has passed")."""
+    previous = conversation.data.get("screen")
+    message = await reply(update, text, markup)
+    conversation.data["screen"] = message.message_id
+    await context.storage.conversations.save(conversation)
+    chat = update.effective_chat
+    if previous and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
 
 
 async def advance(update: Update, context: BotContext, conversation: Conversation) -> None:
@@ -316,14 +338,14 @@ async def show_review(update: Update, context: BotContext, conversation: Convers
     conversation.state = REVIEW
     conversation.element_code = None
     conversation.serial += 1
-    conversation.data = {}
+    conversation.data = {"screen": conversation.data.get("screen")}
     await context.storage.conversations.save(conversation)
     serial = conversation.serial
     numbers = [(str(i + 1), f"r:edit:{serial}:{i}") for i in range(len(sheet.elements))]
     rows = [numbers[i : i + 6] for i in range(0, len(numbers), 6)]
     rows.append([(t.gettext("✅ Submit"), f"r:submit:{serial}"), (t.gettext("Later"), f"r:later:{serial}")])
     text = review_text(sheet.period, sheet.agency, sheet.elements, sheet.values, sheet.submission, t)
-    await reply(update, text, keyboard(rows))
+    await present(update, context, conversation, text, keyboard(rows))
 
 
 async def submit(update: Update, context: BotContext, conversation: Conversation) -> None:

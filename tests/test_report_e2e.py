@@ -150,11 +150,11 @@ async def test_bad_values_are_refused_with_reasons(season: Season, sandbox: Sand
     await ctk.send("9,2")
     await ctk.expect("Mục 2/11")
     await ctk.send("5%")
-    assert "Mục này tính bằng tỷ đồng, không phải %." in (await ctk.next()).text
+    assert "Mục này tính bằng tỷ đồng, không phải %." in (await ctk.expect("⚠️")).text
     await type_values(ctk, ["145.000", "1.970.000", "860.000"])
     await ctk.expect("Mục 5/11")
     await ctk.send("120")
-    assert "Giá trị không được lớn hơn 100." in (await ctk.next()).text
+    assert "Giá trị không được lớn hơn 100." in (await ctk.expect("⚠️")).text
 
 
 async def test_an_implausible_jump_needs_confirmation(season: Season, sandbox: SandboxClient) -> None:
@@ -228,7 +228,7 @@ async def test_a_locked_period_explains_whom_to_ask(season: Season, sandbox: San
     assert "Sở Kế hoạch và Đầu tư" in locked.text
     assert await values(season, "SYT") == {}
     await lan.command("report")
-    assert "Kỳ 2026 đã khóa" in (await lan.next()).text
+    assert "Kỳ 2026 đã khóa" in (await lan.expect("đã khóa")).text
 
 
 async def test_two_focal_points_of_one_agency_never_overwrite_silently(season: Season, sandbox: SandboxClient) -> None:
@@ -257,10 +257,10 @@ async def test_unexpected_input_and_stale_or_crafted_buttons(season: Season, san
     await lan.command("report")
     first = await lan.expect("Mục 1/4")
     await lan.send_sticker()
-    assert "chỉ đọc được chữ gõ" in (await lan.next()).text
+    assert "chỉ đọc được chữ gõ" in (await lan.expect("chỉ đọc được")).text
     assert "Mục 1/4" in (await lan.expect("Mục 1/4")).text
     await lan.command("xoa_het")
-    assert "không biết lệnh này" in (await lan.next()).text
+    assert "không biết lệnh này" in (await lan.expect("không biết lệnh")).text
     await lan.expect("Mục 1/4")
     await lan.send("7.100")
     await lan.expect("Mục 2/4")

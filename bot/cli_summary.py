@@ -1,0 +1,76 @@
+"""`python -m bot summary`: the provincial summary from the shell, as text, JSON, Excel, CSV or PNG."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.domain.summary_text import summary_messages
+from bot.exports import summary_csv, summary_json, summary_png, summary_xlsx
+from bot.i18n import Translator
+from bot.summary_service import build_summary, find_period
+from storage import Storage
+
+if TYPE_CHECKING:
+    from bot.cli import Command
+
+FORMATS = ("text", "json", "xlsx", "csv", "png")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def add_parser(commands: Any) -> None:
+    summary = commands.add_parser("summary", help="the provincial summary of a period")
+    summary.add_argument("--period", required=True, help="period code, e.g. 2025")
+    summary.add_argument("--programme", help="programme code (needed if several have the period)")
+    summary.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, xlsx, csv or png")
+    summary.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    summary.add_argument("--lang", choices=("vi", "en"), help="language of the text and files (DEFAULT_LOCALE)")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as plain text for a terminal."""
+    return html.unescape(_TAG.sub("", text))
+
+
+async def summary(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
+    from bot.cli import UserError
+    from bot.i18n import translator
+
+    if arguments.lang:
+        t = translator(arguments.lang, settings.timezone)
+    periods = await find_period(storage, arguments.period, arguments.programme)
+    if not periods:
+        raise UserError(t.gettext("No period {code}.").format(code=arguments.period))
+    if len(periods) > 1:
+        raise UserError(
+            t.gettext("Several programmes have period {code}: name one with --programme.").format(code=arguments.period)
+        )
+    result = await build_summary(storage, periods[0])
+    if arguments.format == "text":
+        data = "\n".join(plain(page) for page in summary_messages(result, t)).encode() + b"\n"
+    elif arguments.format == "json":
+        data = json.dumps(summary_json(result), ensure_ascii=False, indent=2).encode() + b"\n"
+    elif arguments.format == "xlsx":
+        data = summary_xlsx(result, t)
+    elif arguments.format == "csv":
+        data = summary_csv(result, t)
+    else:
+        data = summary_png(result, t)
+    if arguments.out:
+        arguments.out.parent.mkdir(parents=True, exist_ok=True)
+        arguments.out.write_bytes(data)
+        print(t.gettext("Written: {path}").format(path=arguments.out))
+    elif arguments.format in ("xlsx", "png"):
+        raise UserError(t.gettext("A {format} file needs --out FILE.").format(format=arguments.format))
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"summary": summary}

@@ -1,0 +1,215 @@
+"""The provincial summary as Telegram messages: grouped by area, a status mark per indicator, split to fit
+Telegram's limit. Pure: a Summary and a Translator in, HTML text out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.domain.models import Comparator, Indicator, ValueStatus
+from bot.domain.progress import Status, Trend
+from bot.domain.reminder_text import split_lines
+from bot.domain.rendering import Translates, esc, shorten
+
+if TYPE_CHECKING:
+    from bot.summary_service import IndicatorSummary, Summary
+
+AREAS = ("economy", "society", "environment", "infrastructure", "security")
+MARKS = {
+    Status.ACHIEVED: "✅",
+    Status.ON_TRACK: "🟢",
+    Status.AT_RISK: "🟡",
+    Status.OFF_TRACK: "🔴",
+    Status.NO_DATA: "⚪",
+}
+ARROWS = {Trend.BETTER: " ↗", Trend.WORSE: " ↘", Trend.SAME: " →", Trend.UNKNOWN: ""}
+SYMBOLS = {
+    Comparator.GT: ">",
+    Comparator.GE: "≥",
+    Comparator.LT: "<",
+    Comparator.LE: "≤",
+    Comparator.EQ: "=",
+    Comparator.APPROX: "≈",
+}
+
+
+def area_name(area: str, t: Translates) -> str:
+    return {
+        "economy": t.gettext("Economy"),
+        "society": t.gettext("Society"),
+        "environment": t.gettext("Environment"),
+        "infrastructure": t.gettext("Infrastructure"),
+        "security": t.gettext("Security"),
+    }.get(area, area)
+
+
+def status_name(status: Status, t: Translates) -> str:
+    return {
+        Status.ACHIEVED: t.gettext("achieved"),
+        Status.ON_TRACK: t.gettext("on track"),
+        Status.AT_RISK: t.gettext("at risk"),
+        Status.OFF_TRACK: t.gettext("off track"),
+        Status.NO_DATA: t.gettext("no data"),
+    }[status]
+
+
+def value_status_name(status: ValueStatus | None, t: Translates) -> str:
+    if status is None:
+        return ""
+    return {
+        ValueStatus.ESTIMATE: t.gettext("estimate"),
+        ValueStatus.PRELIMINARY: t.gettext("preliminary"),
+        ValueStatus.OFFICIAL: t.gettext("official"),
+    }[status]
+
+
+def target_text(indicator: Indicator, t: Translates) -> str:
+    if indicator.target is None:
+        return "–"
+    return f"{SYMBOLS[indicator.target.comparator]} {t.number(indicator.target.value)}"
+
+
+def numbered(summary: Summary) -> list[tuple[int, IndicatorSummary]]:
+    """Indicators in area order, numbered 1..n: the numbers the detail buttons use."""
+    ordered = sorted(summary.indicators, key=lambda item: (_area_index(item.indicator.area), item.indicator.position))
+    return list(enumerate(ordered, start=1))
+
+
+def _area_index(area: str) -> int:
+    return AREAS.index(area) if area in AREAS else len(AREAS)
+
+
+def completeness_line(summary: Summary, t: Translates) -> str:
+    return t.gettext(
+        "Reports: {submitted}/{expected} agencies submitted ({on_time} on time, {late} late); {missing} not yet."
+    ).format(
+        submitted=len(summary.submitted),
+        expected=len(summary.agencies),
+        on_time=len(summary.on_time),
+        late=len(summary.late),
+        missing=len(summary.not_submitted),
+    )
+
+
+def summary_messages(summary: Summary, t: Translates) -> list[str]:
+    period = summary.period
+    counts = {status: 0 for status in Status}
+    for item in summary.indicators:
+        counts[item.assessment.status] += 1
+    lines = [
+        t.gettext("<b>Summary, period {period}</b> · {programme} (due {deadline})").format(
+            period=esc(period.code), programme=esc(summary.programme.code), deadline=t.date(period.deadline)
+        ),
+        completeness_line(summary, t),
+        " · ".join(f"{MARKS[status]} {status_name(status, t)} {counts[status]}" for status in Status),
+    ]
+    current_area = None
+    for number, item in numbered(summary):
+        if item.indicator.area != current_area:
+            current_area = item.indicator.area
+            lines.append(f"\n<b>{esc(area_name(current_area, t))}</b>")
+        lines.append(indicator_line(number, item, t))
+    lines.append(t.gettext("\nPress 🔎 Details for the values by agency and their notes."))
+    return split_lines(lines)
+
+
+def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
+    indicator = item.indicator
+    name = esc(shorten(indicator.name(t.locale), 55))
+    value = "–" if item.value is None else f"<b>{t.number(item.value)}</b>"
+    unit = f" {esc(indicator.unit)}" if indicator.unit and item.value is not None else ""
+    line = f"{MARKS[item.assessment.status]} {number}. {name}: {value}{unit} ({esc(target_text(indicator, t))})"
+    line += ARROWS[item.assessment.trend]
+    aggregate = item.aggregate
+    if aggregate.partial:
+        line += " " + t.gettext("[{covered}/{total} agencies]").format(
+            covered=len(aggregate.covered), total=len(aggregate.covered) + len(aggregate.missing)
+        )
+    return line
+
+
+def indicator_detail(summary: Summary, item: IndicatorSummary, names: dict[str, str], t: Translates) -> list[str]:
+    """Everything about one indicator: value, target, path, coverage, values by agency and notes."""
+    indicator = item.indicator
+    assessment = item.assessment
+    target_words = indicator.target_text_en if t.locale == "en" else indicator.target_text_vi
+    lines = [
+        f"<b>{esc(indicator.name(t.locale))}</b>",
+        t.gettext("Value: {value} {unit} ({status}; {value_status})").format(
+            value=t.number(item.value),
+            unit=esc(indicator.unit),
+            status=status_name(assessment.status, t),
+            value_status=value_status_name(item.value_status, t) or "–",
+        ),
+        t.gettext("Target {year}: {target} — {words}").format(
+            year=indicator.target.year if indicator.target else "–",
+            target=esc(target_text(indicator, t)),
+            words=esc(target_words) if target_words else "–",
+        ),
+    ]
+    if item.previous is not None:
+        lines.append(
+            t.gettext("Previous period ({period}): {value}").format(
+                period=esc(summary.previous_code or ""), value=t.number(item.previous)
+            )
+        )
+    if assessment.progress is not None:
+        lines.append(t.gettext("Progress: {progress} %").format(progress=t.number(assessment.progress, 1)))
+    if assessment.expected is not None:
+        lines.append(
+            t.gettext("Expected by now on the path to the target: {value}").format(value=t.number(assessment.expected))
+        )
+    aggregate = item.aggregate
+    if aggregate.missing:
+        lines.append(
+            t.gettext("Not yet reported: {agencies}").format(
+                agencies=esc(", ".join(names.get(code, code) for code in aggregate.missing))
+            )
+        )
+    lines.append(t.gettext("<b>By agency</b>"))
+    codes = set(indicator.element_codes)
+    for figure in summary.figures:
+        if figure.element_code in codes:
+            element = summary.elements.get(figure.element_code)
+            shown = t.number(figure.number) if figure.answer == "value" else esc(figure.answer)
+            lines.append(
+                f"• {esc(names.get(figure.agency_code, figure.agency_code))} — "
+                f"{esc(shorten(element.name(t.locale) if element else figure.element_code, 40))}: {shown}"
+            )
+    for agency, note in item.notes:
+        lines.append(f"📝 {esc(names.get(agency, agency))}: {esc(note)}")
+    return split_lines(lines)
+
+
+def status_board(summary: Summary, t: Translates) -> list[str]:
+    """Who has reported: submitted on time, late, and what the others still miss."""
+    lines = [
+        t.gettext("<b>Reporting status, period {period}</b> · {programme}").format(
+            period=esc(summary.period.code), programme=esc(summary.programme.code)
+        ),
+        completeness_line(summary, t),
+    ]
+    for report in summary.agencies:
+        name = esc(report.agency.name(t.locale))
+        if report.submission is not None:
+            mark = "✅" if report.submission.on_time else "⏰"
+            state = t.gettext("submitted {when}").format(when=t.datetime(report.submission.submitted_at))
+            if not report.submission.on_time:
+                state += " " + t.gettext("(late)")
+            lines.append(f"{mark} {name}: {state}")
+        else:
+            missing = _element_names(summary, report.missing, t)
+            lines.append(
+                t.gettext("❌ {agency}: not submitted; {count}/{owed} items missing{names}").format(
+                    agency=name, count=len(report.missing), owed=report.owed, names=missing
+                )
+            )
+    return split_lines(lines)
+
+
+def _element_names(summary: Summary, codes: Sequence[str], t: Translates) -> str:
+    if not codes:
+        return ""
+    names = [shorten(summary.elements[c].name(t.locale), 30) for c in codes[:3] if c in summary.elements]
+    more = f", … (+{len(codes) - 3})" if len(codes) > 3 else ""
+    return ": " + esc(", ".join(names)) + more

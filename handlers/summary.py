@@ -1,0 +1,151 @@
+"""/summary and /status for admins and viewers: the provincial picture of a period, its details, and the
+Excel, CSV and chart files. Every button rebuilds the summary from the database, so it is never stale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import BotContext
+from bot.domain.models import Period
+from bot.domain.rendering import esc
+from bot.domain.summary_text import indicator_detail, numbered, status_board, summary_messages
+from bot.exports import summary_csv, summary_png, summary_xlsx
+from bot.i18n import Translator
+from bot.summary_service import Summary, build_summary, find_period
+from handlers.common import keyboard, reply, who
+
+
+async def _choose(update: Update, context: BotContext, action: str) -> Period | None:
+    """The period named in the command (or the latest), asking with buttons when several match."""
+    t = who(context).t
+    code = context.args[0] if context.args else None
+    periods = await find_period(context.storage, code)
+    if not periods:
+        await reply(update, t.gettext("No period {code}. Periods are opened by the DPI.").format(code=esc(code or "")))
+        return None
+    if len(periods) > 1:
+        rows = [[(f"{p.code} · {p.programme_code}", f"s:{action}:{p.id}")] for p in periods]
+        await reply(update, t.gettext("Which programme?"), keyboard(rows))
+        return None
+    return periods[0]
+
+
+def summary_buttons(summary: Summary, t: Translator, page: int, pages: int) -> InlineKeyboardMarkup:
+    period = summary.period.id
+    rows = []
+    if pages > 1:
+        rows.append(
+            [
+                ("◀", f"s:page:{period}:{max(page - 1, 0)}"),
+                (f"{page + 1}/{pages}", f"s:page:{period}:{page}"),
+                ("▶", f"s:page:{period}:{min(page + 1, pages - 1)}"),
+            ]
+        )
+    rows.append([(t.gettext("🔎 Details"), f"s:list:{period}"), (t.gettext("📋 Who reported"), f"s:status:{period}")])
+    rows.append(
+        [
+            (t.gettext("📥 Excel"), f"s:xlsx:{period}"),
+            (t.gettext("📄 CSV"), f"s:csv:{period}"),
+            (t.gettext("📊 Chart"), f"s:png:{period}"),
+        ]
+    )
+    return keyboard(rows)
+
+
+async def summary_command(update: Update, context: BotContext) -> None:
+    """/summary [period]: the provincial summary, first page, with buttons."""
+    period = await _choose(update, context, "show")
+    if period is not None:
+        await show(update, context, period)
+
+
+async def show(update: Update, context: BotContext, period: Period, page: int = 0) -> None:
+    t = who(context).t
+    summary = await build_summary(context.storage, period)
+    pages = summary_messages(summary, t)
+    page = min(page, len(pages) - 1)
+    await reply(update, pages[page], summary_buttons(summary, t, page, len(pages)))
+
+
+async def status_command(update: Update, context: BotContext) -> None:
+    """/status [period]: the completeness board."""
+    period = await _choose(update, context, "status")
+    if period is not None:
+        await send_status(update, context, period)
+
+
+async def send_status(update: Update, context: BotContext, period: Period) -> None:
+    t = who(context).t
+    for text in status_board(await build_summary(context.storage, period), t):
+        await reply(update, text)
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    """`s:<action>:<period id>[:<argument>]` buttons."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    t = who(context).t
+    parts = query.data.split(":")
+    period = await context.storage.periods.by_id(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
+    if period is None:
+        await query.answer(t.gettext("That period no longer exists."), show_alert=True)
+        return
+    await query.answer()
+    action, argument = parts[1], parts[3] if len(parts) > 3 else ""
+    chat = update.effective_chat
+    assert chat is not None
+    if action == "show":
+        await show(update, context, period)
+    elif action == "page" and argument.isdigit():
+        summary = await build_summary(context.storage, period)
+        pages = summary_messages(summary, t)
+        page = min(int(argument), len(pages) - 1)
+        if getattr(query.message, "text", None) != pages[page]:
+            await query.edit_message_text(pages[page], reply_markup=summary_buttons(summary, t, page, len(pages)))
+    elif action == "status":
+        await send_status(update, context, period)
+    elif action == "list":
+        summary = await build_summary(context.storage, period)
+        buttons = [(str(number), f"s:ind:{period.id}:{number}") for number, _ in numbered(summary)]
+        await reply(
+            update,
+            t.gettext("Which indicator? (numbers as in the summary)"),
+            keyboard([buttons[i : i + 8] for i in range(0, len(buttons), 8)]),
+        )
+    elif action == "ind" and argument.isdigit():
+        summary = await build_summary(context.storage, period)
+        items = dict(numbered(summary))
+        item = items.get(int(argument))
+        if item is None:
+            return
+        names = {report.agency.code: report.agency.name(t.locale) for report in summary.agencies}
+        for text in indicator_detail(summary, item, names, t):
+            await reply(update, text)
+    elif action in ("xlsx", "csv", "png"):
+        await chat.send_chat_action("upload_document")
+        summary = await build_summary(context.storage, period)
+        name = f"tong_hop_{period.programme_code}_{period.code}"
+        if action == "png":
+            await chat.send_photo(
+                InputFile(summary_png(summary, t), filename=f"{name}.png"),
+                caption=t.gettext("Progress towards the targets, period {period}").format(period=esc(period.code)),
+            )
+        else:
+            data = summary_xlsx(summary, t) if action == "xlsx" else summary_csv(summary, t)
+            await chat.send_document(
+                InputFile(data, filename=f"{name}.{action}"),
+                caption=t.gettext("Summary of period {period} ({programme})").format(
+                    period=esc(period.code), programme=esc(period.programme_code)
+                ),
+            )
+
+
+def handlers() -> list[Any]:
+    return [
+        CommandHandler("summary", summary_command),
+        CommandHandler("status", status_command),
+        CallbackQueryHandler(on_button, pattern=r"^s:"),
+    ]
