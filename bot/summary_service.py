@@ -116,11 +116,12 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
         result = aggregate(indicator, rolled, expected)
         previous = aggregate(indicator, previous_rolled, expected).value if previous_rolled else None
         baseline = _baseline(indicator, programme, baseline_rolled, expected)
+        covered = set(result.covered)
         used = [
-            f
+            figure
             for code in indicator.element_codes
-            for f in by_element.get(code, [])
-            if successors.get(f.agency_code, f.agency_code) in result.covered
+            for figure in by_element.get(code, ())
+            if successors.get(figure.agency_code, figure.agency_code) in covered
         ]
         summaries.append(
             IndicatorSummary(

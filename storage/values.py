@@ -187,6 +187,35 @@ class ValueRepository:
         )
         return {row["element_code"]: _value(row) for row in rows}
 
+    async def import_numbers(
+        self, period: Period, rows: list[tuple[str, str, float]], by: int | None = None, now: datetime | None = None
+    ) -> int:
+        """Bulk-load (agency, element, number) figures into an unlocked period that has none of them yet, with
+        their history rows: for historical data and benchmarks. Returns how many were written."""
+        moment = to_text(now or utcnow())
+        elements = {
+            row[0]: row[1]
+            for row in await self.db.fetch_all(
+                "SELECT code, id FROM data_elements WHERE programme_id = ?", (period.programme_id,)
+            )
+        }
+        records = [(period.id, agency, elements[code], number, by, moment) for agency, code, number in rows]
+        async with self.db.transaction() as connection:
+            state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
+            if state is None or state[0] == PeriodState.LOCKED.value:
+                raise PeriodLocked(period.code)
+            await connection.executemany(
+                'INSERT INTO "values" (period_id, agency_code, element_id, answer, number, version, updated_by,'
+                " updated_at) VALUES (?, ?, ?, 'value', ?, 1, ?, ?)",
+                records,
+            )
+            await connection.executemany(
+                "INSERT INTO value_changes (period_id, agency_code, element_id, version, new_answer, new_number,"
+                " status, changed_by, changed_at) VALUES (?, ?, ?, 1, 'value', ?, 'preliminary', ?, ?)",
+                records,
+            )
+        return len(records)
+
     async def figures(self, period_id: int) -> list[Figure]:
         """Every answer of a period as light rows, in one query: what aggregation reads."""
         rows = await self.db.fetch_all(

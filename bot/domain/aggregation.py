@@ -121,8 +121,10 @@ def aggregate(
 
     if indicator.aggregation is Aggregation.RATIO and _sources_differ(indicator, expected):
         return _cross_source_ratio(indicator, rolled, expected)
-    complete = [a for a in owing if all(rolled.get(a, e) is not None for e in elements)]
-    missing: tuple[str, ...] = tuple(a for a in owing if a not in complete)
+    figures = rolled.figures
+    complete = [a for a in owing if all((a, e) in figures for e in elements)]
+    done = set(complete)
+    missing: tuple[str, ...] = tuple(a for a in owing if a not in done)
     if not complete:
         return Aggregate(None, (), missing)
     value = _combine(indicator, rolled, complete)
