@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("init", help="migrate the database and load the shipped catalogues")
 
-    commands.add_parser("run", help="run the Telegram bot by polling (needs BOT_TOKEN)")
+    run = commands.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN); polling by default")
+    run.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_* settings)")
 
     db = commands.add_parser("db", help="database maintenance").add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run_bot
 
         try:
-            return run_bot(settings)
+            return run_bot(settings, webhook=arguments.webhook)
         except ConfigError as error:
             print(f"Configuration error: {error}", file=sys.stderr)
             return EXIT_BAD_CONFIG

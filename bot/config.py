@@ -6,6 +6,7 @@ names the variable, and the CLI exits with code 2.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -44,6 +45,12 @@ class Settings(BaseSettings):
     reminder_weekends: bool = False
     reminder_check_minutes: float = Field(default=5, gt=0)
     reminders_enabled: bool = True
+    # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, where to listen
+    # (usually behind a reverse proxy), and the secret Telegram sends back in a header.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
     send_rate_per_second: float = Field(default=30, gt=0)
 
     @field_validator("bot_api_url")
@@ -125,6 +132,15 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return database_path_of(self.database_url)
+
+    def require_webhook(self) -> tuple[str, str]:
+        """(URL, secret) for webhook mode, or a ConfigError naming what is missing."""
+        if not self.webhook_url or not self.webhook_url.startswith(("https://", "http://")):
+            raise ConfigError("WEBHOOK_URL: is required for --webhook (the public https URL Telegram posts to)")
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ConfigError("WEBHOOK_SECRET: is required for --webhook: 16-256 characters of A-Z a-z 0-9 _ -")
+        return self.webhook_url, secret
 
     def require_token(self) -> str:
         """The token, or a ConfigError saying it is needed (only `run` needs it)."""

@@ -12,9 +12,13 @@ from bot.config import Settings
 logger = logging.getLogger(__name__)
 
 
-def run_bot(settings: Settings) -> int:
-    """Poll for updates until SIGINT or SIGTERM; PTB then stops cleanly and post_shutdown closes storage."""
+def run_bot(settings: Settings, *, webhook: bool = False) -> int:
+    """Poll (or receive by webhook) until SIGINT or SIGTERM, then stop cleanly and close storage."""
     application = build_app(settings)
     logger.info("starting the bot against %s", settings.bot_api_url)
+    if webhook:
+        from bot.webhook import run_webhook
+
+        return run_webhook(application, settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
