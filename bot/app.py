@@ -19,6 +19,7 @@ from telegram.ext import (
 from telegram.ext import Defaults as PTBDefaults
 
 from bot.config import Settings
+from bot.domain.flood import FloodGate
 from bot.i18n import translator
 from bot.reminder_service import ChatThrottle
 from storage import Storage, open_storage
@@ -33,6 +34,7 @@ class BotData:
         self._settings: Settings | None = None
         self._storage: Storage | None = None
         self.throttle = ChatThrottle()  # at most one message per second to one chat, for fan-outs
+        self.flood = FloodGate()  # per-user update rate, checked by the access gate
 
     @property
     def settings(self) -> Settings:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.app import BotContext
+from bot.domain.flood import Verdict
 from bot.domain.models import Membership, Role, User
 from bot.i18n import Translator, translator
 
@@ -117,6 +119,21 @@ async def gate(update: Update, context: BotContext) -> None:
     if telegram_user is None:
         raise ApplicationHandlerStop
     storage = context.storage
+    if not await storage.updates.first_time(update.update_id):
+        logger.info("update %s was already handled; ignoring the redelivery", update.update_id)
+        raise ApplicationHandlerStop
+    verdict = context.bot_data.flood.check(telegram_user.id, time.monotonic())
+    if verdict is not Verdict.ALLOW:
+        if verdict is Verdict.WARN:
+            user = await storage.users.get(telegram_user.id)
+            locale = user.locale if user and user.locale else context.settings.default_locale
+            await reply(
+                update,
+                translator(locale, context.settings.timezone).gettext(
+                    "You are sending messages very fast, so I will pause for a minute. What you confirmed is saved."
+                ),
+            )
+        raise ApplicationHandlerStop
     user = await storage.users.get(telegram_user.id)
     if user is not None and (user.started_at is None or user.unreachable_since is not None):
         await storage.users.touch(telegram_user.id, telegram_user.full_name, telegram_user.username)

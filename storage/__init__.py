@@ -11,6 +11,7 @@ from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, migrate
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
+from storage.updates import UpdateLog
 from storage.users import InviteRefused, UserRepository
 from storage.values import PeriodLocked, ValueConflict, ValueRepository
 
@@ -37,6 +38,7 @@ class Storage:
     values: ValueRepository
     conversations: ConversationRepository
     reminders: ReminderLogRepository
+    updates: UpdateLog
 
     async def close(self) -> None:
         await self.db.close()
@@ -56,4 +58,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         values=ValueRepository(database),
         conversations=ConversationRepository(database),
         reminders=ReminderLogRepository(database),
+        updates=UpdateLog(database),
     )

@@ -97,6 +97,10 @@ class SandboxClient:
         if not await self.request("GET", "/_sandbox/idle", params={"timeout": timeout}):
             raise SandboxError("the bot did not consume its updates in time")
 
+    async def replay(self, update_id: int) -> None:
+        """Deliver an old update again with the same id (a crash before it was confirmed)."""
+        await self.request("POST", f"/_sandbox/replay/{update_id}")
+
     async def file(self, file_id: str) -> bytes:
         response = await self.http.get(f"/_sandbox/files/{file_id}")
         if response.status_code != 200:

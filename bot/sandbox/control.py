@@ -148,6 +148,15 @@ class IdleHandler(ControlHandler):
         self.reply(idle)
 
 
+class ReplayHandler(ControlHandler):
+    async def post(self, update_id: str) -> None:
+        if int(update_id) not in self.server.world.history:
+            self.fail(ApiError(404, "no such update"))
+            return
+        await self.server.world.replay(int(update_id))
+        self.reply(True)
+
+
 class StatsHandler(ControlHandler):
     def get(self) -> None:
         self.reply(self.server.world.counters.snapshot())
@@ -176,6 +185,7 @@ def control_routes(server: BotApiServer) -> list[tuple[str, type[ControlHandler]
         (r"/_sandbox/files/([A-Za-z0-9]+)", FileContentHandler),
         (r"/_sandbox/idle", IdleHandler),
         (r"/_sandbox/stats", StatsHandler),
+        (r"/_sandbox/replay/([0-9]+)", ReplayHandler),
         (r"/_sandbox/config", ConfigHandler),
     ]
     return [(pattern, handler, {"server": server}) for pattern, handler in routes]

@@ -111,6 +111,7 @@ class World:
     def __init__(self) -> None:
         self.chats: dict[int, Chat] = {}
         self.updates: list[dict[str, Any]] = []  # pending, oldest first, not yet confirmed
+        self.history: dict[int, dict[str, Any]] = {}  # every update ever queued, for replays
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
@@ -145,9 +146,16 @@ class World:
 
     async def enqueue(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), kind: payload}
+        self.history[update["update_id"]] = update
         self.updates.append(update)
         await self.notify()
         return update
+
+    async def replay(self, update_id: int) -> None:
+        """Queue an old update again with its id, as Telegram does when a bot crashed before confirming."""
+        self.updates.append(self.history[update_id])
+        self.updates.sort(key=lambda update: update["update_id"])
+        await self.notify()
 
     def confirm(self, offset: int) -> None:
         """getUpdates with an offset confirms every update below it."""
