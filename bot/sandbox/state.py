@@ -145,8 +145,9 @@ class World:
             return True
 
     async def enqueue(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        update = {"update_id": next(self._update_ids), kind: payload}
-        self.history[update["update_id"]] = update
+        update_id = next(self._update_ids)
+        update: dict[str, Any] = {"update_id": update_id, kind: payload}
+        self.history[update_id] = update
         self.updates.append(update)
         await self.notify()
         return update
