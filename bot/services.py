@@ -72,22 +72,17 @@ async def load_catalogue(
 def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, list[str]]:
     """Element code -> reporting agency codes, with `@kind` groups expanded to the active agencies of
     that kind in the programme's own province (the hierarchy of the agency it reports to)."""
-    province = _root(spec.programme.reporting.report_to, agencies)
-
-    def in_group(agency: Agency, kind: str) -> bool:
-        return (
-            agency.kind.value == kind
-            and agency.status is AgencyStatus.ACTIVE
-            and (province is None or _root(agency.code, agencies) == province)
-        )
+    roots = agency_roots(agencies)
+    province = roots.get(spec.programme.reporting.report_to or "")
+    groups: dict[str, list[str]] = {}
+    for agency in agencies:
+        if agency.status is AgencyStatus.ACTIVE and (province is None or roots[agency.code] == province):
+            groups.setdefault(agency.kind.value, []).append(agency.code)
 
     def expand(codes: tuple[str, ...]) -> list[str]:
         result: list[str] = []
         for code in codes:
-            if code.startswith(GROUP_PREFIX):
-                result += [a.code for a in agencies if in_group(a, code[len(GROUP_PREFIX) :])]
-            else:
-                result.append(code)
+            result += groups.get(code[len(GROUP_PREFIX) :], []) if code.startswith(GROUP_PREFIX) else [code]
         return list(dict.fromkeys(result))
 
     reporters = {element.code: expand(element.reporters) for element in spec.elements}
@@ -95,14 +90,17 @@ def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, l
     return reporters
 
 
-def _root(code: str | None, agencies: list[Agency]) -> str | None:
-    """The top of an agency's hierarchy (its province's People's Committee), or None."""
+def agency_roots(agencies: list[Agency]) -> dict[str, str]:
+    """Every agency code -> the top of its hierarchy (its province's People's Committee)."""
     parents = {agency.code: agency.parent_code for agency in agencies}
-    seen: set[str] = set()
-    while code is not None and parents.get(code) and code not in seen:
-        seen.add(code)
-        code = parents[code]
-    return code
+    roots: dict[str, str] = {}
+    for code in parents:
+        top, seen = code, {code}
+        while parents.get(top) and parents[top] not in seen:
+            top = parents[top] or top
+            seen.add(top)
+        roots[code] = top
+    return roots
 
 
 async def load_agency_text(storage: Storage, text: str, source: str) -> tuple[int, int]:

@@ -41,7 +41,27 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
     "remind": ADMINS,
     "summary": READERS,
     "status": READERS,
+    **{
+        command: ADMINS
+        for command in (
+            "agencies",
+            "invite",
+            "handover",
+            "revoke",
+            "periods",
+            "open_period",
+            "close_period",
+            "lock_period",
+            "unlock_period",
+            "pending",
+            "broadcast",
+            "audit",
+            "catalog",
+            "ask",
+        )
+    },
 }
+ADMIN_COMMANDS = tuple(command for command, roles in COMMAND_ROLES.items() if roles == ADMINS)
 CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "lang": ANYONE,
     "r": FOCAL_POINTS,

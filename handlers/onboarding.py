@@ -13,7 +13,7 @@ from bot.domain.models import Answer, PeriodState, Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, translator
 from bot.report_service import reportable
-from handlers import reminders, report, summary
+from handlers import admin, reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
@@ -142,7 +142,14 @@ async def help_command(update: Update, context: BotContext) -> None:
             "CSV and chart\n/status [period] — which agencies have reported"
         )
     if current.role is Role.ADMIN:
-        text += "\n" + t.gettext("/remind [period] — remind the agencies that have not submitted, now")
+        text += "\n" + t.gettext(
+            "<b>Administration</b>\n/remind [period] — remind the agencies that have not submitted, now\n"
+            "/agencies — agencies and their focal points\n/invite AGENCY [focal|backup] — an invite link; "
+            "/invite viewer, /invite admin\n/handover AGENCY — an invite for a successor\n/revoke USER_ID — remove "
+            "access\n/periods, /open_period, /close_period, /lock_period, /unlock_period — reporting periods\n"
+            "/pending — unused invites and unreachable users\n/broadcast TEXT — a message to every focal point\n"
+            "/audit AGENCY|INDICATOR [period] — who changed what"
+        )
     await reply(update, text + "\n" + common)
 
 
@@ -234,6 +241,7 @@ def handlers() -> list[Any]:
         *report.handlers(),
         *reminders.handlers(),
         *summary.handlers(),
+        *admin.handlers(),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.TEXT, text_message),
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, other_message),

@@ -9,6 +9,7 @@ from storage.agencies import AgencyError, AgencyRepository
 from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, migrate
+from storage.explanations import ExplanationRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
 from storage.updates import UpdateLog
@@ -39,6 +40,7 @@ class Storage:
     conversations: ConversationRepository
     reminders: ReminderLogRepository
     updates: UpdateLog
+    explanations: ExplanationRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -59,4 +61,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         conversations=ConversationRepository(database),
         reminders=ReminderLogRepository(database),
         updates=UpdateLog(database),
+        explanations=ExplanationRepository(database),
     )

@@ -12,7 +12,7 @@ from storage.clock import date_from_text, from_text, to_text, utcnow
 from storage.db import Database
 
 USER_COLUMNS = "telegram_id, full_name, username, locale, role, started_at, unreachable_since, paused_until"
-INVITE_COLUMNS = "token, agency_code, role, created_at, expires_at, used_by, used_at"
+INVITE_COLUMNS = "token, agency_code, role, created_at, expires_at, used_by, used_at, handover"
 
 
 class InviteRefused(ValueError):
@@ -69,6 +69,55 @@ class UserRepository:
                     (telegram_id, now),
                 )
 
+    @staticmethod
+    async def _hand_over(connection: aiosqlite.Connection, agency_code: str, successor: int) -> None:
+        """The agency's primary focal points make way for `successor`; without another agency they lose
+        their focal-point role too."""
+        async with connection.execute(
+            "SELECT user_id FROM memberships WHERE agency_code = ? AND is_primary = 1 AND user_id != ?",
+            (agency_code, successor),
+        ) as cursor:
+            leaving = [row[0] for row in await cursor.fetchall()]
+        for user_id in leaving:
+            await connection.execute(
+                "DELETE FROM memberships WHERE agency_code = ? AND user_id = ?", (agency_code, user_id)
+            )
+            await connection.execute(
+                "UPDATE users SET role = NULL WHERE telegram_id = ? AND role = 'focal'"
+                " AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = ?)",
+                (user_id, user_id),
+            )
+
+    async def revoke(self, telegram_id: int) -> bool:
+        """Take away a user's role and memberships; False if there was nothing to take."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE users SET role = NULL WHERE telegram_id = ? AND role IS NOT NULL", (telegram_id,)
+            )
+            changed = cursor.rowcount == 1
+            cursor = await connection.execute("DELETE FROM memberships WHERE user_id = ?", (telegram_id,))
+            return changed or cursor.rowcount > 0
+
+    async def open_invites(self, now: datetime | None = None) -> list[Invite]:
+        """Invites not used yet and not expired."""
+        rows = await self.db.fetch_all(
+            f"SELECT {INVITE_COLUMNS} FROM invites WHERE used_by IS NULL AND expires_at > ? ORDER BY created_at",
+            (to_text(now or utcnow()),),
+        )
+        return [_invite(row) for row in rows]
+
+    async def with_role(self) -> list[User]:
+        rows = await self.db.fetch_all(f"SELECT {USER_COLUMNS} FROM users WHERE role IS NOT NULL ORDER BY telegram_id")
+        return [_user(row) for row in rows]
+
+    async def focal_points(self) -> list[tuple[User, str, bool]]:
+        """Every focal point with their agency and whether they are its primary."""
+        rows = await self.db.fetch_all(
+            f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))}, m.agency_code, m.is_primary"
+            " FROM memberships m JOIN users u ON u.telegram_id = m.user_id ORDER BY m.agency_code, m.is_primary DESC"
+        )
+        return [(_user(row), row["agency_code"], bool(row["is_primary"])) for row in rows]
+
     async def set_paused_until(self, telegram_id: int, until: date | None) -> None:
         async with self.db.transaction() as connection:
             await connection.execute(
@@ -124,21 +173,15 @@ class UserRepository:
         role: Role,
         expires_in: timedelta,
         created_by: int | None = None,
+        handover: bool = False,
     ) -> Invite:
         now = utcnow()
         token = secrets.token_urlsafe(12)  # 16 URL-safe characters, fits a /start payload
         async with self.db.transaction() as connection:
             await connection.execute(
-                "INSERT INTO invites (token, agency_code, role, created_by, created_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    token,
-                    agency_code,
-                    role.value,
-                    created_by,
-                    to_text(now),
-                    to_text(now + expires_in),
-                ),
+                "INSERT INTO invites (token, agency_code, role, created_by, created_at, expires_at, handover)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token, agency_code, role.value, created_by, to_text(now), to_text(now + expires_in), int(handover)),
             )
         return Invite(
             token=token,
@@ -181,6 +224,8 @@ class UserRepository:
                 " unreachable_since = NULL",
                 (telegram_id, full_name, username, role.value, to_text(now), to_text(now)),
             )
+            if invite.agency_code and row["handover"]:
+                await self._hand_over(connection, invite.agency_code, telegram_id)
             if invite.agency_code and invite.role in (Role.FOCAL, Role.BACKUP):
                 await connection.execute(
                     "INSERT INTO memberships (user_id, agency_code, is_primary, since)"

@@ -1,0 +1,358 @@
+"""DPI staff run the cycle from their phones: agencies and focal points, invites and handovers, periods
+and locking, pending onboarding, broadcasts and the audit trail. The access gate admits admins only;
+destructive actions ask for confirmation with buttons (`a:` callbacks, also admins only)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import services
+from bot.app import BotContext
+from bot.domain.models import Agency, AgencyStatus, Period, PeriodState, Role, User
+from bot.domain.periods import PeriodCodeError
+from bot.domain.reminder_text import split_lines
+from bot.domain.rendering import esc, shorten
+from bot.i18n import Translator
+from bot.reminder_service import deliver
+from handlers.common import keyboard, reply, who
+from handlers.reminders import parse_day
+
+INVITE_DAYS = 7
+AUDIT_ROWS = 30
+
+
+async def _send_lines(update: Update, lines: list[str]) -> None:
+    for text in split_lines(lines):
+        await reply(update, text)
+
+
+def person(user: User, t: Translator) -> str:
+    """A user's name with their reachability: reachable, unreachable (blocked the bot) or never started."""
+    name = esc(user.full_name or str(user.telegram_id))
+    if user.unreachable_since is not None:
+        return f"{name} ⛔ " + t.gettext("unreachable")
+    if user.started_at is None:
+        return f"{name} ⏳ " + t.gettext("never started")
+    return f"{name} ✅"
+
+
+async def agencies(update: Update, context: BotContext) -> None:
+    """/agencies: every active agency with its focal points and whether they can be reached."""
+    t = who(context).t
+    members: dict[str, list[str]] = {}
+    for user, code, primary in await context.storage.users.focal_points():
+        members.setdefault(code, []).append(person(user, t) + ("" if primary else " " + t.gettext("(backup)")))
+    lines = [t.gettext("<b>Agencies and their focal points</b>")]
+    for agency in await context.storage.agencies.all(include_inactive=False):
+        people = ", ".join(members.get(agency.code, [])) or t.gettext("no focal point yet")
+        lines.append(f"• {esc(agency.name(t.locale))} ({esc(agency.code)}): {people}")
+    await _send_lines(update, lines)
+
+
+async def _agency(context: BotContext, code: str) -> Agency | None:
+    agency = await context.storage.agencies.get(code.strip().upper())
+    return agency if agency and agency.status is AgencyStatus.ACTIVE else None
+
+
+async def invite(update: Update, context: BotContext) -> None:
+    """/invite <agency> [focal|backup] or /invite viewer|admin: a single-use link valid for a week."""
+    t = who(context).t
+    args = context.args or []
+    usage = t.gettext("Usage: /invite AGENCY [focal|backup], or /invite viewer, or /invite admin.")
+    if not args:
+        await reply(update, usage)
+        return
+    if args[0].lower() in (Role.VIEWER.value, Role.ADMIN.value):
+        role, agency = Role(args[0].lower()), None
+    else:
+        agency = await _agency(context, args[0])
+        role = Role(args[1].lower()) if len(args) > 1 and args[1].lower() in ("focal", "backup") else Role.FOCAL
+        if agency is None:
+            await reply(update, t.gettext("No active agency {code}. /agencies lists them.").format(code=esc(args[0])))
+            return
+    await _send_invite(update, context, agency, role, handover=False)
+
+
+async def _send_invite(update: Update, context: BotContext, agency: Agency | None, role: Role, handover: bool) -> None:
+    t = who(context).t
+    created = await context.storage.users.create_invite(
+        agency.code if agency else None, role, timedelta(days=INVITE_DAYS), who(context).telegram_id, handover
+    )
+    link = f"https://t.me/{context.bot.username}?start={created.token}"
+    target = esc(agency.name(t.locale)) if agency else t.gettext("the whole province")
+    await reply(
+        update,
+        t.gettext("Invite for {role} of {target}, single use, valid until {date}:\n{link}").format(
+            role=esc(role.value), target=target, date=t.date(created.expires_at.date()), link=esc(link)
+        ),
+    )
+
+
+async def handover(update: Update, context: BotContext) -> None:
+    """/handover <agency>: an invite for a successor; the current primary loses access when it is used."""
+    t = who(context).t
+    agency = await _agency(context, context.args[0]) if context.args else None
+    if agency is None:
+        await reply(update, t.gettext("Usage: /handover AGENCY (an active agency code, see /agencies)."))
+        return
+    await _send_invite(update, context, agency, Role.FOCAL, handover=True)
+
+
+async def revoke(update: Update, context: BotContext) -> None:
+    """/revoke <user id>: asks first, then removes the user's role and agencies."""
+    t = who(context).t
+    target = (
+        await context.storage.users.get(int(context.args[0])) if context.args and context.args[0].isdigit() else None
+    )
+    if target is None or target.role is None:
+        await reply(update, t.gettext("Usage: /revoke USER_ID (a user with a role; see /agencies or /pending)."))
+        return
+    await reply(
+        update,
+        t.gettext("Remove all access of {name} ({id})?").format(
+            name=esc(target.full_name or "?"), id=target.telegram_id
+        ),
+        keyboard([[(t.gettext("Remove access"), f"a:revoke:{target.telegram_id}"), (t.gettext("Cancel"), "a:cancel")]]),
+    )
+
+
+async def periods(update: Update, context: BotContext) -> None:
+    """/periods: every period with its state and deadline."""
+    t = who(context).t
+    names = {
+        PeriodState.OPEN: t.gettext("open"),
+        PeriodState.CLOSED: t.gettext("closed"),
+        PeriodState.LOCKED: t.gettext("locked"),
+    }
+    lines = [t.gettext("<b>Reporting periods</b>")] + [
+        f"• {esc(p.code)} · {esc(p.programme_code)}: {names[p.state]}, "
+        + t.gettext("due {date}").format(date=t.date(p.deadline))
+        for p in await context.storage.periods.all()
+    ]
+    await _send_lines(update, lines if len(lines) > 1 else [t.gettext("No periods yet. /open_period 2025 opens one.")])
+
+
+async def open_period(update: Update, context: BotContext) -> None:
+    """/open_period <period> [DD/MM/YYYY] [programme]"""
+    t = who(context).t
+    args = context.args or []
+    deadline = parse_day(args[1]) if (len(args) > 1 and "/" in args[1]) or (len(args) > 1 and "-" in args[1][4:]) else None
+    programme = next((a for a in args[1:] if not parse_day(a)), None) or await _default_programme(context)
+    if not args:
+        await reply(update, t.gettext("Usage: /open_period PERIOD [DD/MM/YYYY] [PROGRAMME], e.g. /open_period 2025"))
+        return
+    try:
+        period = await services.open_period(
+            context.storage, args[0], programme_code=programme, deadline=deadline, by=who(context).telegram_id
+        )
+    except PeriodCodeError:
+        await reply(
+            update,
+            t.gettext("{code} is not a period. Write 2025, 2025-H1, 2025-Q3 or 2025-07.").format(code=esc(args[0])),
+        )
+        return
+    except services.UnknownProgramme:
+        await reply(update, t.gettext("Which programme? Add its code, e.g. /open_period 2025 HD-NQ30."))
+        return
+    except Exception as error:  # PeriodError: locked
+        await reply(update, esc(str(error)))
+        return
+    await reply(
+        update,
+        t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
+            code=esc(period.code), programme=esc(period.programme_code), deadline=t.date(period.deadline)
+        ),
+    )
+
+
+async def _default_programme(context: BotContext) -> str | None:
+    programmes = await context.storage.catalogue.programmes()
+    return programmes[0].code if programmes else None
+
+
+async def _period_arg(update: Update, context: BotContext) -> Period | None:
+    t = who(context).t
+    args = context.args or []
+    matches = await context.storage.periods.find(args[0].strip().upper()) if args else []
+    if len(args) > 1:
+        matches = [p for p in matches if p.programme_code == args[1]]
+    if len(matches) != 1:
+        await reply(
+            update, t.gettext("Name one period, e.g. 2025 (and its programme if several have it). /periods lists them.")
+        )
+        return None
+    return matches[0]
+
+
+async def change_period(update: Update, context: BotContext, target: PeriodState, verb: str) -> None:
+    t = who(context).t
+    period = await _period_arg(update, context)
+    if period is None:
+        return
+    if target is PeriodState.CLOSED and verb == "unlock" and period.state is not PeriodState.LOCKED:
+        await reply(update, t.gettext("{code} is not locked.").format(code=esc(period.code)))
+        return
+    questions = {
+        "close": t.gettext("Close period {code} ({programme})? Reminders stop; corrections stay possible."),
+        "lock": t.gettext("Lock period {code} ({programme})? Its figures become final and read-only for everyone."),
+        "unlock": t.gettext("Unlock period {code} ({programme})? Figures can be changed again; this is logged."),
+    }
+    await reply(
+        update,
+        questions[verb].format(code=esc(period.code), programme=esc(period.programme_code)),
+        keyboard([[(t.gettext("Confirm"), f"a:state:{period.id}:{target.value}"), (t.gettext("Cancel"), "a:cancel")]]),
+    )
+
+
+async def close_period(update: Update, context: BotContext) -> None:
+    await change_period(update, context, PeriodState.CLOSED, "close")
+
+
+async def lock_period(update: Update, context: BotContext) -> None:
+    await change_period(update, context, PeriodState.LOCKED, "lock")
+
+
+async def unlock_period(update: Update, context: BotContext) -> None:
+    await change_period(update, context, PeriodState.CLOSED, "unlock")
+
+
+async def pending(update: Update, context: BotContext) -> None:
+    """/pending: invites never used, users who never pressed Start, and unreachable users."""
+    t = who(context).t
+    lines = [t.gettext("<b>Waiting</b>")]
+    for created in await context.storage.users.open_invites():
+        lines.append(
+            t.gettext("• Invite not used yet: {role} of {agency}, until {date}").format(
+                role=esc(created.role.value),
+                agency=esc(created.agency_code or "–"),
+                date=t.date(created.expires_at.date()),
+            )
+        )
+    for user in await context.storage.users.with_role():
+        if user.started_at is None or user.unreachable_since is not None:
+            lines.append(f"• {person(user, t)} ({user.telegram_id})")
+    await _send_lines(update, lines if len(lines) > 1 else [t.gettext("Nobody is waiting.")])
+
+
+async def broadcast(update: Update, context: BotContext) -> None:
+    """/broadcast <text>: asks first, then sends to every focal point, within the rate limits."""
+    t = who(context).t
+    message = update.effective_message
+    text = message.text.partition(" ")[2].strip() if message and message.text else ""
+    if not text:
+        await reply(update, t.gettext("Usage: /broadcast TEXT"))
+        return
+    count = len({user.telegram_id for user, _, _ in await context.storage.users.focal_points()})
+    context.user_data["broadcast"] = text  # type: ignore[index]
+    await reply(
+        update,
+        t.gettext("Send this to {count} focal points?\n\n{text}").format(count=count, text=esc(text)),
+        keyboard([[(t.gettext("Send"), "a:broadcast"), (t.gettext("Cancel"), "a:cancel")]]),
+    )
+
+
+async def audit(update: Update, context: BotContext) -> None:
+    """/audit <agency|indicator> [period]: who changed what, and when."""
+    t = who(context).t
+    args = context.args or []
+    if not args:
+        await reply(update, t.gettext("Usage: /audit AGENCY|INDICATOR [PERIOD]"))
+        return
+    code = args[0].strip()
+    period_ids = [p.id for p in await context.storage.periods.find(args[1].upper())] if len(args) > 1 else [None]
+    changes = []
+    agency = await context.storage.agencies.get(code.upper())
+    for period_id in period_ids:
+        if agency is not None:
+            changes += await context.storage.values.history(period_id=period_id, agency_code=agency.code)
+        else:
+            for programme in await context.storage.catalogue.programmes():
+                for indicator in await context.storage.catalogue.indicators(programme.id):
+                    if indicator.code == code.upper():
+                        for element in indicator.element_codes:
+                            changes += await context.storage.values.history(period_id=period_id, element_code=element)
+    if not changes:
+        await reply(update, t.gettext("No changes recorded for {code}.").format(code=esc(code)))
+        return
+    changes.sort(key=lambda change: change.changed_at)
+    names = {u.telegram_id: u.full_name for u in await context.storage.users.with_role()}
+    lines = [t.gettext("<b>Changes: {code}</b> (latest {count})").format(code=esc(code), count=AUDIT_ROWS)]
+    for change in changes[-AUDIT_ROWS:]:
+        old = (
+            "–"
+            if change.old_number is None and change.old_text is None
+            else esc(t.number(change.old_number) if change.old_number is not None else change.old_text)
+        )
+        new = (
+            esc(t.number(change.new_number))
+            if change.new_number is not None
+            else esc(change.new_text or change.new_answer.value)
+        )
+        lines.append(
+            f"{t.datetime(change.changed_at)} · {esc(change.agency_code)} · "
+            f"{esc(shorten(change.element_code, 30))}: {old} → {new} · "
+            f"{esc(names.get(change.changed_by or 0) or change.changed_by or '?')}"
+        )
+    await _send_lines(update, lines)
+
+
+async def confirmed(update: Update, context: BotContext) -> None:
+    """`a:revoke:<user>`, `a:state:<period>:<state>`, `a:broadcast` after the admin pressed Confirm."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    current = who(context)
+    t = current.t
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    parts = query.data.split(":")
+    if parts[1] == "revoke" and parts[2].isdigit():
+        done = await context.storage.users.revoke(int(parts[2]))
+        await reply(update, t.gettext("Access removed.") if done else t.gettext("Nothing to remove."))
+    elif parts[1] == "state" and len(parts) == 4 and parts[2].isdigit():
+        period = await context.storage.periods.by_id(int(parts[2]))
+        if period is None or parts[3] not in {s.value for s in PeriodState}:
+            return
+        updated = await context.storage.periods.set_state(period, PeriodState(parts[3]), by=current.telegram_id)
+        await reply(update, t.gettext("{code}: {state}").format(code=esc(updated.code), state=esc(updated.state.value)))
+    elif parts[1] == "broadcast":
+        text = context.user_data.pop("broadcast", None) if context.user_data is not None else None
+        if not text:
+            await reply(update, t.gettext("Nothing to send; type /broadcast TEXT again."))
+            return
+        outcomes: dict[str, int] = {}
+        body = t.gettext("📢 From the Department of Planning and Investment:") + "\n" + esc(text)
+        for user_id in sorted({user.telegram_id for user, _, _ in await context.storage.users.focal_points()}):
+            outcome = await deliver(context.bot, context.bot_data.throttle, user_id, body, None)
+            if outcome == "forbidden":
+                await context.storage.users.mark_unreachable(user_id)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        await reply(
+            update,
+            t.gettext("Sent: {sent}; unreachable: {forbidden}; uncertain: {unknown}.").format(
+                sent=outcomes.get("sent", 0),
+                forbidden=outcomes.get("forbidden", 0),
+                unknown=outcomes.get("unknown", 0) + outcomes.get("failed", 0),
+            ),
+        )
+
+
+def handlers() -> list[Any]:
+    return [
+        CommandHandler("agencies", agencies),
+        CommandHandler("invite", invite),
+        CommandHandler("handover", handover),
+        CommandHandler("revoke", revoke),
+        CommandHandler("periods", periods),
+        CommandHandler("open_period", open_period),
+        CommandHandler("close_period", close_period),
+        CommandHandler("lock_period", lock_period),
+        CommandHandler("unlock_period", unlock_period),
+        CommandHandler("pending", pending),
+        CommandHandler("broadcast", broadcast),
+        CommandHandler("audit", audit),
+        CallbackQueryHandler(confirmed, pattern=r"^a:(revoke|state|broadcast)"),
+    ]

@@ -1,0 +1,128 @@
+"""Admin commands in Telegram, and that nobody else can use them."""
+
+from __future__ import annotations
+
+from bot.domain.catalogue import AgencySpec
+from bot.domain.models import AgencyKind, PeriodState, Role
+from bot.sandbox import SandboxClient
+from handlers.common import ADMIN_COMMANDS
+from tests.e2e import Season, join
+
+ARGUMENTS = {
+    "invite": "SYT",
+    "handover": "SYT",
+    "revoke": "101",
+    "open_period": "2027",
+    "close_period": "2026",
+    "lock_period": "2026",
+    "unlock_period": "2025",
+    "broadcast": "xin chào",
+    "audit": "SYT",
+    "ask": "SYT HOSPITAL_BEDS Vì sao?",
+}
+
+
+async def snapshot(season: Season) -> tuple[object, ...]:
+    rows = []
+    for query in (
+        "SELECT id, state FROM periods ORDER BY id",
+        "SELECT token, used_by FROM invites ORDER BY token",
+        "SELECT telegram_id, role FROM users ORDER BY telegram_id",
+        "SELECT * FROM memberships ORDER BY user_id",
+    ):
+        rows.append([tuple(row) for row in await season.storage.db.fetch_all(query)])
+    return tuple(rows)
+
+
+async def test_admin_commands_are_refused_to_everyone_else(season: Season, sandbox: SandboxClient) -> None:
+    lan = await join(season, sandbox, 101, "Lan", "SYT")
+    viewer = await join(season, sandbox, 301, "Hùng", None, Role.VIEWER)
+    stranger = await sandbox.user(5, "Khách")
+    before = await snapshot(season)
+    for user, refusal in (
+        (lan, "không dành cho vai trò"),
+        (viewer, "không dành cho vai trò"),
+        (stranger, "đường link mời"),
+    ):
+        for command in ADMIN_COMMANDS:
+            await user.command(command, *ARGUMENTS.get(command, "").split())
+            await user.expect(refusal)
+    # Crafted admin buttons are refused too.
+    screen = (await lan.inbox())[-1]
+    answer = await lan.press_data(screen.message_id, f"a:state:{season.current.id}:locked")
+    assert answer is not None and "không dành cho vai trò" in (answer["text"] or "")
+    await lan.press_data(screen.message_id, "a:revoke:101")
+    assert await snapshot(season) == before
+    assert (await season.storage.periods.by_id(season.current.id)).state is PeriodState.OPEN  # type: ignore[union-attr]
+
+
+async def test_handover_moves_access(season: Season, sandbox: SandboxClient) -> None:
+    admin = await sandbox.user(900, "Quản trị")
+    lan = await join(season, sandbox, 101, "Lan", "SYT")
+    await admin.command("handover", "SYT")
+    link = (await admin.expect("https://t.me/")).text.split()[-1]
+    token = link.split("start=")[1]
+    minh = await sandbox.user(102, "Minh")
+    await minh.command("start", token)
+    assert "đầu mối của Sở Y tế" in (await minh.expect("Chào mừng")).text
+    assert await season.storage.users.memberships(101) == []
+    await lan.command("report")
+    await lan.expect("đường link mời")
+    await minh.command("report")
+    await minh.expect("Mục 1/4")
+
+
+async def test_periods_are_locked_and_unlocked_after_confirmation(season: Season, sandbox: SandboxClient) -> None:
+    admin = await sandbox.user(900, "Quản trị")
+    await admin.command("lock_period", "2026")
+    await admin.expect("Khóa kỳ 2026")
+    assert (await season.storage.periods.by_id(season.current.id)).state is PeriodState.OPEN  # type: ignore[union-attr]
+    await admin.press("Xác nhận")
+    await admin.expect("2026: locked")
+    await admin.command("unlock_period", "2026")
+    await admin.press("Xác nhận")
+    await admin.expect("2026: closed")
+    events = await season.storage.db.fetch_all(
+        "SELECT old_state, new_state, changed_by FROM period_events WHERE period_id = ? ORDER BY id",
+        (season.current.id,),
+    )
+    assert [tuple(e) for e in events][-2:] == [("open", "locked", 900), ("locked", "closed", 900)]
+    await admin.command("periods")
+    assert "2026 · HD-NQ30: đã đóng" in (await admin.expect("Các kỳ báo cáo")).text
+    await admin.command("open_period", "2027", "15/12/2027")
+    assert "15/12/2027" in (await admin.expect("Đã mở kỳ 2027")).text
+
+
+async def test_hostile_names_and_notes_are_escaped_everywhere(season: Season, sandbox: SandboxClient) -> None:
+    hostile = "<b>Sở</b> <script>alert(1)</script> & Co"
+    await season.storage.agencies.load(
+        (AgencySpec(code="HOSTILE", name_vi=hostile, name_en=hostile, kind=AgencyKind.DEPARTMENT, parent="UBND-HD"),)
+    )
+    admin = await sandbox.user(900, "Quản trị")
+    user = await join(season, sandbox, 120, "<i>Tên</i> & họ", "HOSTILE")
+    assert hostile in user.seen[-1].text and "<i>Tên</i> & họ" in user.seen[-1].text
+    await admin.command("agencies")
+    assert f"{hostile} (HOSTILE): <i>Tên</i> & họ ✅" in (await admin.expect("HOSTILE")).text
+    await admin.command("pending")
+    await admin.expect("Không có ai")
+    await admin.command("audit", "HOSTILE")
+    await admin.expect("Chưa có thay đổi")
+
+
+async def test_audit_pending_and_broadcast(season: Season, sandbox: SandboxClient) -> None:
+    admin = await sandbox.user(900, "Quản trị")
+    lan = await join(season, sandbox, 101, "Lan", "SYT")
+    await season.storage.values.save(season.current, "SYT", "hospital_beds", number=7000, by=101)
+    await season.storage.values.save(season.current, "SYT", "hospital_beds", number=7100, by=101)
+    await admin.command("audit", "HOSPITAL_BEDS", "2026")
+    audit = await admin.expect("Thay đổi: HOSPITAL_BEDS")
+    assert "SYT · hospital_beds: – → 7.000 · Lan" in audit.text and "7.000 → 7.100 · Lan" in audit.text
+    await admin.command("invite", "CTK")
+    await admin.expect("https://t.me/")
+    await admin.command("pending")
+    assert "focal của CTK" in (await admin.expect("Lời mời chưa dùng")).text
+    await admin.command("broadcast", "Họp giao ban <thứ Hai> & nộp số liệu")
+    await admin.expect("Gửi tin này tới 1 đầu mối?")
+    await admin.press("Gửi")
+    await admin.expect("Đã gửi: 1; không liên lạc được: 0")
+    assert "Họp giao ban <thứ Hai> & nộp số liệu" in (await lan.expect("📢")).text
