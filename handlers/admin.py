@@ -140,8 +140,10 @@ async def open_period(update: Update, context: BotContext) -> None:
     """/open_period <period> [DD/MM/YYYY] [programme]"""
     t = who(context).t
     args = context.args or []
-    deadline = parse_day(args[1]) if (len(args) > 1 and "/" in args[1]) or (len(args) > 1 and "-" in args[1][4:]) else None
-    programme = next((a for a in args[1:] if not parse_day(a)), None) or await _default_programme(context)
+    dates = [parse_day(arg) for arg in args[1:]]
+    deadline = next((day for day in dates if day is not None), None)
+    named = [arg for arg, day in zip(args[1:], dates, strict=True) if day is None]
+    programme = named[0] if named else await _default_programme(context)
     if not args:
         await reply(update, t.gettext("Usage: /open_period PERIOD [DD/MM/YYYY] [PROGRAMME], e.g. /open_period 2025"))
         return

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiosqlite
+
 from storage.clock import from_text, to_text, utcnow
 from storage.db import Database
 
@@ -25,21 +27,21 @@ class Explanation:
     answered_at: datetime | None
 
 
-def _from_row(row: tuple[object, ...]) -> Explanation:
-    asked_at = from_text(str(row[6]))
+def _from_row(row: aiosqlite.Row) -> Explanation:
+    asked_at = from_text(row["asked_at"])
     assert asked_at is not None
     return Explanation(
-        int(row[0]),
-        int(row[1]),
-        str(row[2]),
-        str(row[3]),
-        str(row[4]),
-        int(row[5]),  # type: ignore[arg-type]
-        asked_at,
-        row[7],
-        row[8],
-        from_text(row[9]),
-    )  # type: ignore[arg-type]
+        id=row["id"],
+        period_id=row["period_id"],
+        agency_code=row["agency_code"],
+        indicator_code=row["indicator_code"],
+        question=row["question"],
+        asked_by=row["asked_by"],
+        asked_at=asked_at,
+        answer=row["answer"],
+        answered_by=row["answered_by"],
+        answered_at=from_text(row["answered_at"]),
+    )
 
 
 class ExplanationRepository:
@@ -64,10 +66,10 @@ class ExplanationRepository:
 
     async def get(self, explanation_id: int) -> Explanation | None:
         row = await self.db.fetch_one(f"SELECT {COLUMNS} FROM explanations WHERE id = ?", (explanation_id,))
-        return _from_row(tuple(row)) if row else None
+        return _from_row(row) if row else None
 
     async def for_period(self, period_id: int) -> list[Explanation]:
         rows = await self.db.fetch_all(
             f"SELECT {COLUMNS} FROM explanations WHERE period_id = ? ORDER BY id", (period_id,)
         )
-        return [_from_row(tuple(row)) for row in rows]
+        return [_from_row(row) for row in rows]
