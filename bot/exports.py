@@ -119,6 +119,11 @@ def _remarks(item: IndicatorSummary, names: dict[str, str], t: Translates) -> st
     if item.value_status:
         parts.append(value_status_name(item.value_status, t))
     parts += [f"{names.get(agency, agency)}: {note}" for agency, note in item.notes]
+    parts += [
+        t.gettext("Explanation from {agency}: {answer}").format(agency=names.get(agency, agency), answer=answer)
+        for agency, _, answer in item.explanations
+        if answer
+    ]
     return "; ".join(parts)
 
 

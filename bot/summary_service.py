@@ -34,6 +34,7 @@ class IndicatorSummary:
     baseline: tuple[int, float] | None
     value_status: ValueStatus | None  # the least final status among the figures used
     notes: tuple[tuple[str, str], ...]  # (agency code, note) on the figures used
+    explanations: tuple[tuple[str, str, str | None], ...] = ()  # (agency code, question, answer) of /ask
 
     @property
     def value(self) -> float | None:
@@ -111,6 +112,11 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
     for figure in figures:
         by_element.setdefault(figure.element_code, []).append(figure)
 
+    asked: dict[str, list[tuple[str, str, str | None]]] = {}
+    for explanation in await storage.explanations.for_period(period.id):
+        asked.setdefault(explanation.indicator_code, []).append(
+            (explanation.agency_code, explanation.question, explanation.answer)
+        )
     summaries = []
     for indicator in indicators:
         result = aggregate(indicator, rolled, expected)
@@ -132,6 +138,7 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
                 baseline=baseline,
                 value_status=_least_final(used),
                 notes=tuple((f.agency_code, f.note) for f in used if f.note),
+                explanations=tuple(asked.get(indicator.code, ())),
             )
         )
     submissions = await storage.values.submissions(period.id)

@@ -67,6 +67,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "r": FOCAL_POINTS,
     "a": ADMINS,
     "s": READERS,
+    "x": FOCAL_POINTS,
 }
 
 

@@ -13,7 +13,7 @@ from bot.domain.models import Answer, PeriodState, Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, translator
 from bot.report_service import reportable
-from handlers import admin, reminders, report, summary
+from handlers import admin, explain, reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
@@ -206,6 +206,9 @@ async def text_message(update: Update, context: BotContext) -> None:
     if conversation and conversation.flow == report.FLOW:
         await report.on_text(update, context, conversation)
         return
+    if conversation and conversation.flow == explain.FLOW:
+        await explain.on_text(update, context, conversation)
+        return
     if current.role is None:
         await reply(update, join_hint(current.t))
         return
@@ -242,6 +245,7 @@ def handlers() -> list[Any]:
         *reminders.handlers(),
         *summary.handlers(),
         *admin.handlers(),
+        *explain.handlers(),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.TEXT, text_message),
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, other_message),

@@ -126,3 +126,37 @@ async def test_audit_pending_and_broadcast(season: Season, sandbox: SandboxClien
     await admin.press("Gửi")
     await admin.expect("Đã gửi: 1; không liên lạc được: 0")
     assert "Họp giao ban <thứ Hai> & nộp số liệu" in (await lan.expect("📢")).text
+
+
+async def test_an_explanation_request_round_trip(season: Season, sandbox: SandboxClient) -> None:
+    import io
+
+    import openpyxl
+
+    admin = await sandbox.user(900, "Quản trị")
+    lan = await join(season, sandbox, 101, "Lan", "SYT")
+    other = await join(season, sandbox, 102, "An", "CTK")
+    await admin.command("ask", "SYT", "HOSPITAL_BEDS", "Vì sao số giường <giảm> so với 2025?")
+    await admin.expect("Đã gửi câu hỏi tới 1 đầu mối")
+    question = await lan.expect("đề nghị Sở Y tế giải trình")
+    assert "Vì sao số giường <giảm> so với 2025?" in question.text
+    own_screen = (await other.inbox())[-1]  # CTK replays the button's data on a message of its own chat
+    crafted = await other.press_data(own_screen.message_id, question.buttons[0][1])
+    assert crafted is not None and "không dành cho cơ quan" in (crafted["text"] or "")
+    await lan.press("✍️ Trả lời")
+    await lan.expect("Hãy gõ nội dung giải trình")
+    await lan.send("Bệnh viện huyện <cũ> đóng cửa & chuyển sang cơ sở mới")
+    await lan.expect("Cảm ơn")
+    assert "Bệnh viện huyện <cũ> đóng cửa" in (await admin.expect("💬 Sở Y tế giải trình")).text
+    await admin.command("summary", "2026")
+    await admin.press("🔎 Chi tiết")
+    await admin.press("21")
+    detail = await admin.expect("Số giường bệnh trên 1 vạn dân", "Theo cơ quan")
+    assert "💬 Bệnh viện huyện <cũ> đóng cửa & chuyển sang cơ sở mới" in detail.text
+    await admin.press("📥 Excel")
+    document = await admin.expect("Tổng hợp kỳ 2026 (HD-NQ30)")
+    sheet = openpyxl.load_workbook(io.BytesIO(await sandbox.file(document.document["file_id"])))["Tổng hợp"]  # type: ignore[index]
+    notes = [
+        row[8] for row in sheet.iter_rows(min_row=6, values_only=True) if row[1] == "Số giường bệnh trên 1 vạn dân"
+    ]
+    assert "Giải trình của Sở Y tế: Bệnh viện huyện <cũ> đóng cửa & chuyển sang cơ sở mới" in notes[0]

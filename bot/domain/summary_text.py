@@ -178,6 +178,9 @@ def indicator_detail(summary: Summary, item: IndicatorSummary, names: dict[str, 
             )
     for agency, note in item.notes:
         lines.append(f"📝 {esc(names.get(agency, agency))}: {esc(note)}")
+    for agency, question, answer in item.explanations:
+        lines.append(f"❓ {esc(names.get(agency, agency))}: {esc(question)}")
+        lines.append("💬 " + (esc(answer) if answer else t.gettext("(no answer yet)")))
     return split_lines(lines)
 
 
