@@ -18,7 +18,7 @@ from typing import Any
 
 from bot import cli_reminders, cli_summary, services
 from bot.config import ConfigError, Settings, load_settings
-from bot.domain.catalogue import CatalogueError, read_agency_file, read_catalogue_file
+from bot.domain.catalogue import CatalogueError, Problem, read_agency_file
 from bot.domain.models import Period, PeriodState, Role
 from bot.domain.periods import PeriodCodeError, parse_period
 from bot.i18n import Translator, translator
@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
         dest="catalog_command", required=True, metavar="ACTION"
     )
     catalog_load = catalog.add_parser("load", help="validate and load a catalogue file")
-    catalog_load.add_argument("file", type=Path, help="a catalogue YAML file")
+    catalog_load.add_argument("file", type=Path, help="a catalogue: YAML, or the Excel template (.xlsx)")
+    template = catalog.add_parser("template", help="write the Excel catalogue template")
+    template.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    template.add_argument("--programme", help="fill it with this loaded programme (empty otherwise)")
     catalog_list = catalog.add_parser("list", help="list programmes, indicators and tasks")
     catalog_list.add_argument("--json", action="store_true", help="print JSON")
 
@@ -206,7 +209,11 @@ async def _db_backup(arguments: argparse.Namespace, _: Settings, storage: Storag
 
 
 async def _catalog_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
-    load = await services.load_catalogue(storage, read_catalogue_file(arguments.file))
+    try:
+        content = arguments.file.read_bytes()
+    except OSError as error:
+        raise CatalogueError(str(arguments.file), [Problem(None, "", (error.strerror or "cannot read").lower())]) from None
+    load = await services.load_catalogue(storage, services.parse_catalogue_bytes(content, str(arguments.file)))
     if load.diff.empty:
         print(t.gettext("{code}: unchanged").format(code=load.programme_code))
     for label, items in (
@@ -216,6 +223,18 @@ async def _catalog_load(arguments: argparse.Namespace, _: Settings, storage: Sto
     ):
         if items:
             print(f"{load.programme_code}: {label}: {', '.join(items)}")
+    return 0
+
+
+async def _catalog_template(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    from bot.catalogue_xlsx import catalogue_to_xlsx
+
+    spec = await storage.catalogue.spec(arguments.programme) if arguments.programme else None
+    if arguments.programme and spec is None:
+        raise services.UnknownProgramme(arguments.programme)
+    arguments.out.parent.mkdir(parents=True, exist_ok=True)
+    arguments.out.write_bytes(catalogue_to_xlsx(spec))
+    print(t.gettext("Written: {path}").format(path=arguments.out))
     return 0
 
 
@@ -411,6 +430,7 @@ _COMMANDS: dict[str, Command] = {
     "db backup": _db_backup,
     "catalog load": _catalog_load,
     "catalog list": _catalog_list,
+    "catalog template": _catalog_template,
     "agency load": _agency_load,
     "agency list": _agency_list,
     "agency merge": _agency_merge,

@@ -16,6 +16,7 @@ from bot.domain.catalogue import (
     CatalogueError,
     CatalogueSpec,
     Parsed,
+    Problem,
     agency_reference_problems,
     diff_catalogue,
     parse_agencies,
@@ -67,6 +68,28 @@ async def load_catalogue(
         reporters = expand_reporters(parsed.spec, agencies)
         await storage.catalogue.apply(parsed.spec, diff, reporters, parsed.source, loaded_by)
     return CatalogueLoad(parsed.spec.programme.code, diff)
+
+
+CATALOGUE_SUFFIXES = (".yaml", ".yml", ".xlsx")
+CATALOGUE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def parse_catalogue_bytes(content: bytes, name: str) -> Parsed[CatalogueSpec]:
+    """A catalogue file as uploaded or read from disk: YAML or the Excel template, by its name."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in CATALOGUE_SUFFIXES:
+        raise CatalogueError(name, [Problem(None, "", "send a .yaml, .yml or .xlsx catalogue file")])
+    if len(content) > CATALOGUE_MAX_BYTES:
+        raise CatalogueError(name, [Problem(None, "", f"larger than {CATALOGUE_MAX_BYTES // 1024 // 1024} MB")])
+    if suffix == ".xlsx":
+        from bot.catalogue_xlsx import read_catalogue_xlsx
+
+        return read_catalogue_xlsx(content, name)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CatalogueError(name, [Problem(None, "", "not UTF-8 text")]) from None
+    return parse_catalogue(text, name)
 
 
 def expand_reporters(spec: CatalogueSpec, agencies: list[Agency]) -> dict[str, list[str]]:

@@ -114,7 +114,7 @@ def test_period_and_invite_commands(tmp_path: Path) -> None:
         (("period", "open", "2025"), "Several programmes are loaded"),
         (("period", "lock", "2031", "--programme", "HD-NQ30"), "No period 2031"),
         (("agency", "merge", "H-TUKY", "--into", "NOPE"), "NOPE: no active agency"),
-        (("catalog", "load", "missing.yaml"), "missing.yaml:?: file not found"),
+        (("catalog", "load", "missing.yaml"), "missing.yaml:?: no such file or directory"),
         (("reminders", "policy", "2031", "--programme", "HD-NQ30"), "No period 2031"),
     ],
 )
@@ -176,3 +176,17 @@ def test_reminder_plan_and_policy(tmp_path: Path) -> None:
     assert bad.returncode == 1 and "the send window must open before it closes" in bad.stderr
     no_token = run(tmp_path, "reminders", "run-once")
     assert no_token.returncode == 2 and "BOT_TOKEN" in no_token.stderr and "Traceback" not in no_token.stderr
+
+
+def test_excel_template_round_trip_through_the_cli(tmp_path: Path) -> None:
+    assert run(tmp_path, "init").returncode == 0
+    filled = run(tmp_path, "catalog", "template", "--programme", "HD-NQ30", "--out", str(tmp_path / "hd.xlsx"))
+    assert filled.returncode == 0, filled.stderr
+    reload = run(tmp_path, "catalog", "load", str(tmp_path / "hd.xlsx"))
+    assert reload.returncode == 0 and "HD-NQ30: unchanged" in reload.stdout
+    empty = run(tmp_path, "catalog", "template", "--out", str(tmp_path / "blank.xlsx"))
+    assert empty.returncode == 0 and (tmp_path / "blank.xlsx").stat().st_size > 0
+    wrong = tmp_path / "catalog.txt"
+    wrong.write_text("x", encoding="utf-8")
+    refused = run(tmp_path, "catalog", "load", str(wrong))
+    assert refused.returncode == 1 and "send a .yaml, .yml or .xlsx catalogue file" in refused.stderr

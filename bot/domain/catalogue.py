@@ -189,17 +189,30 @@ class CatalogueError(Exception):
         )
 
 
+Locator = Callable[[tuple[str | int, ...]], int | None]
+Namer = Callable[[tuple[str | int, ...]], str]
+
+
 @dataclass(frozen=True)
 class Parsed(Generic[SpecT]):
     spec: SpecT
     source: str
-    line_of: Callable[[tuple[str | int, ...]], int | None]
+    line_of: Locator  # where an item is: a line of YAML, a row of a sheet
+    field_of: Namer = field(default=lambda loc: _dotted(loc))  # how to name a field in a message
 
 
 def parse_catalogue(text: str, source: str) -> Parsed[CatalogueSpec]:
     """Validate catalogue YAML; raise CatalogueError with lines for every problem found."""
-    parsed = _parse(text, source, CatalogueSpec)
-    problems = _internal_reference_problems(parsed.spec, parsed.line_of)
+    data, line_of = _load_yaml(text, source)
+    return parse_catalogue_data(data, source, line_of)
+
+
+def parse_catalogue_data(
+    data: object, source: str, line_of: Locator, field_of: Namer | None = None
+) -> Parsed[CatalogueSpec]:
+    """Validate a catalogue already read into plain data (from YAML or a workbook)."""
+    parsed = _validate(data, source, CatalogueSpec, line_of, field_of or _dotted)
+    problems = _internal_reference_problems(parsed.spec, parsed.line_of, parsed.field_of)
     if problems:
         raise CatalogueError(source, problems)
     return parsed
@@ -207,10 +220,12 @@ def parse_catalogue(text: str, source: str) -> Parsed[CatalogueSpec]:
 
 def parse_agencies(text: str, source: str) -> Parsed[AgencyListSpec]:
     """Validate an agency list YAML; raise CatalogueError with lines."""
-    parsed = _parse(text, source, AgencyListSpec)
+    data, line_of = _load_yaml(text, source)
+    parsed = _validate(data, source, AgencyListSpec, line_of, _dotted)
     problems = _duplicates(
         ((("agencies", index, "code"), spec.code) for index, spec in enumerate(parsed.spec.agencies)),
         parsed.line_of,
+        parsed.field_of,
     )
     if problems:
         raise CatalogueError(source, problems)
@@ -236,7 +251,7 @@ def _read(path: Path) -> str:
         raise CatalogueError(str(path), [Problem(None, "", error.strerror or str(error))]) from None
 
 
-def _parse(text: str, source: str, model: type[SpecT]) -> Parsed[SpecT]:
+def _load_yaml(text: str, source: str) -> tuple[object, Locator]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -249,16 +264,21 @@ def _parse(text: str, source: str, model: type[SpecT]) -> Parsed[SpecT]:
     def line_of(loc: tuple[str | int, ...]) -> int | None:
         return _line_of(root, loc)
 
+    return data, line_of
+
+
+def _validate(data: object, source: str, model: type[SpecT], line_of: Locator, field_of: Namer) -> Parsed[SpecT]:
     if not isinstance(data, dict):
         raise CatalogueError(source, [Problem(1, "", "expected a mapping at the top level")])
     try:
         spec = model.model_validate(data)
     except ValidationError as error:
         problems = [
-            Problem(line_of(tuple(item["loc"])), _dotted(item["loc"]), _message(item)) for item in error.errors()
+            Problem(line_of(tuple(item["loc"])), field_of(tuple(item["loc"])), _message(item))
+            for item in error.errors()
         ]
         raise CatalogueError(source, problems) from None
-    return Parsed(spec, source, line_of)
+    return Parsed(spec, source, line_of, field_of)
 
 
 def _message(item: Any) -> str:
@@ -293,27 +313,27 @@ def _line_of(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
 
 
 def _duplicates(
-    entries: Iterable[tuple[tuple[str | int, ...], str]],
-    line_of: Callable[[tuple[str | int, ...]], int | None],
+    entries: Iterable[tuple[tuple[str | int, ...], str]], line_of: Locator, field_of: Namer
 ) -> list[Problem]:
     seen: set[str] = set()
     problems = []
     for loc, code in entries:
         if code in seen:
-            problems.append(Problem(line_of(loc), _dotted(loc), f"duplicate code {code!r}"))
+            problems.append(Problem(line_of(loc), field_of(loc), f"duplicate code {code!r}"))
         seen.add(code)
     return problems
 
 
-def _internal_reference_problems(
-    spec: CatalogueSpec, line_of: Callable[[tuple[str | int, ...]], int | None]
-) -> list[Problem]:
+def _internal_reference_problems(spec: CatalogueSpec, line_of: Locator, field_of: Namer) -> list[Problem]:
     problems = _duplicates(
         [(("elements", i, "code"), e.code) for i, e in enumerate(spec.elements)]
         + [(("tasks", i, "code"), t.code) for i, t in enumerate(spec.tasks)],
         line_of,
+        field_of,
     )
-    problems += _duplicates(((("indicators", i, "code"), ind.code) for i, ind in enumerate(spec.indicators)), line_of)
+    problems += _duplicates(
+        ((("indicators", i, "code"), ind.code) for i, ind in enumerate(spec.indicators)), line_of, field_of
+    )
     element_types = {element.code: element.type for element in spec.elements}
     numeric = {ElementType.NUMBER, ElementType.COUNT, ElementType.PERCENT}
     for index, indicator in enumerate(spec.indicators):
@@ -323,9 +343,9 @@ def _internal_reference_problems(
                 continue
             loc: tuple[str | int, ...] = ("indicators", index, part)
             if code not in element_types:
-                problems.append(Problem(line_of(loc), _dotted(loc), f"no data element {code!r}"))
+                problems.append(Problem(line_of(loc), field_of(loc), f"no data element {code!r}"))
             elif element_types[code] not in numeric:
-                problems.append(Problem(line_of(loc), _dotted(loc), f"{code!r} is not numeric"))
+                problems.append(Problem(line_of(loc), field_of(loc), f"{code!r} is not numeric"))
     return problems
 
 
@@ -333,7 +353,7 @@ def agency_reference_problems(
     parsed: Parsed[CatalogueSpec], agency_codes: set[str], agency_kinds: set[str]
 ) -> list[Problem]:
     """Reporters and leads that name no known agency (or no known kind, for `@kind` groups)."""
-    spec, line_of = parsed.spec, parsed.line_of
+    spec, line_of, field_of = parsed.spec, parsed.line_of, parsed.field_of
     problems = []
 
     def check(loc: tuple[str | int, ...], code: str | None) -> None:
@@ -341,9 +361,9 @@ def agency_reference_problems(
             return
         if code.startswith(GROUP_PREFIX):
             if code[1:] not in agency_kinds:
-                problems.append(Problem(line_of(loc), _dotted(loc), f"no agency of kind {code[1:]!r}"))
+                problems.append(Problem(line_of(loc), field_of(loc), f"no agency of kind {code[1:]!r}"))
         elif code not in agency_codes:
-            problems.append(Problem(line_of(loc), _dotted(loc), f"unknown agency {code!r}"))
+            problems.append(Problem(line_of(loc), field_of(loc), f"unknown agency {code!r}"))
 
     check(("programme", "reporting", "report_to"), spec.programme.reporting.report_to)
     for index, element in enumerate(spec.elements):
