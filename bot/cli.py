@@ -212,7 +212,9 @@ async def _catalog_load(arguments: argparse.Namespace, _: Settings, storage: Sto
     try:
         content = arguments.file.read_bytes()
     except OSError as error:
-        raise CatalogueError(str(arguments.file), [Problem(None, "", (error.strerror or "cannot read").lower())]) from None
+        raise CatalogueError(
+            str(arguments.file), [Problem(None, "", (error.strerror or "cannot read").lower())]
+        ) from None
     load = await services.load_catalogue(storage, services.parse_catalogue_bytes(content, str(arguments.file)))
     if load.diff.empty:
         print(t.gettext("{code}: unchanged").format(code=load.programme_code))

@@ -68,6 +68,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "a": ADMINS,
     "s": READERS,
     "x": FOCAL_POINTS,
+    "c": ADMINS,
 }
 
 

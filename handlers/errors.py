@@ -1,27 +1,52 @@
-"""The one error handler: log with context, tell the user something useful."""
+"""The one error handler: log with context, tell the user something useful, and tell the admins (at most
+once per kind of error every ten minutes) so that a fault that is theirs to fix does not go unseen."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import Update
 
 from bot.app import BotContext
+from bot.domain.rendering import esc
 from bot.i18n import translator
+from bot.reminder_service import deliver
 
 logger = logging.getLogger(__name__)
+ADMIN_NOTICE_EVERY = 600.0
+_last_notice: dict[str, float] = {}
 
 
 async def on_error(update: object, context: BotContext) -> None:
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     logger.error("error handling update for user %s", user_id, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    kind = type(context.error).__name__ if context.error else "Error"
+    if isinstance(update, Update) and update.effective_chat is not None:
+        current = getattr(context, "who", None)
+        t = current.t if current is not None else translator(context.settings.default_locale)
+        try:
+            await update.effective_chat.send_message(
+                t.gettext(
+                    "Sorry, something went wrong on my side. What you confirmed before is saved; please try again."
+                )
+            )
+        except Exception:
+            logger.warning("could not tell user %s about the error", user_id)
+    now = time.monotonic()
+    if now - _last_notice.get(kind, -ADMIN_NOTICE_EVERY) < ADMIN_NOTICE_EVERY:
         return
-    current = getattr(context, "who", None)
-    t = current.t if current is not None else translator(context.settings.default_locale)
-    try:
-        await update.effective_chat.send_message(
-            t.gettext("Sorry, something went wrong on my side. What you confirmed before is saved; please try again.")
+    _last_notice[kind] = now
+    for admin in await context.storage.users.admins():
+        if admin.telegram_id == user_id or admin.unreachable_since is not None:
+            continue
+        t = translator(admin.locale or context.settings.default_locale, context.settings.timezone)
+        await deliver(
+            context.bot,
+            context.bot_data.throttle,
+            admin.telegram_id,
+            t.gettext("⚠️ The bot hit an error ({kind}) while serving user {user}. The details are in its log.").format(
+                kind=esc(kind), user=user_id or "?"
+            ),
+            None,
         )
-    except Exception:
-        logger.warning("could not tell user %s about the error", user_id)

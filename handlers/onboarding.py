@@ -13,7 +13,7 @@ from bot.domain.models import Answer, PeriodState, Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, translator
 from bot.report_service import reportable
-from handlers import admin, explain, reminders, report, summary
+from handlers import admin, catalogue, explain, reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
@@ -219,6 +219,9 @@ async def other_message(update: Update, context: BotContext) -> None:
     """Stickers, photos, files, voice: nudge back to the open question, if any."""
     current = who(context)
     conversation = await context.storage.conversations.get(current.telegram_id)
+    if conversation and conversation.flow == catalogue.FLOW and update.effective_message.document:  # type: ignore[union-attr]
+        await catalogue.on_document(update, context, conversation)
+        return
     if conversation and conversation.flow == report.FLOW:
         await reply(update, current.t.gettext("I can only read typed text here."))
         await report.nudge(update, context, conversation)
@@ -246,6 +249,7 @@ def handlers() -> list[Any]:
         *summary.handlers(),
         *admin.handlers(),
         *explain.handlers(),
+        *catalogue.handlers(),
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(filters.TEXT, text_message),
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, other_message),

@@ -175,9 +175,13 @@ async def remind_confirmed(update: Update, context: BotContext) -> None:
 
 
 async def cancelled(update: Update, context: BotContext) -> None:
+    """Cancel on any admin confirmation; a pending catalogue upload is dropped too."""
     query = update.callback_query
     assert query is not None
     await query.answer()
+    conversation = await context.storage.conversations.get(who(context).telegram_id)
+    if conversation is not None and conversation.flow == "catalog":
+        await context.storage.conversations.delete(conversation.user_id)
     await query.edit_message_text(who(context).t.gettext("Cancelled; nothing was sent."))
 
 

@@ -160,3 +160,49 @@ async def test_an_explanation_request_round_trip(season: Season, sandbox: Sandbo
         row[8] for row in sheet.iter_rows(min_row=6, values_only=True) if row[1] == "Số giường bệnh trên 1 vạn dân"
     ]
     assert "Giải trình của Sở Y tế: Bệnh viện huyện <cũ> đóng cửa & chuyển sang cơ sở mới" in notes[0]
+
+
+async def test_catalogue_upload_shows_its_diff_and_applies_it(season: Season, sandbox: SandboxClient) -> None:
+    from bot import services
+    from bot.catalogue_xlsx import catalogue_to_xlsx
+
+    admin = await sandbox.user(900, "Quản trị")
+    text = (services.shipped_catalogue_dir() / "hai_duong_nq30.yaml").read_text(encoding="utf-8")
+    await admin.command("catalog")
+    await admin.expect("Gửi danh mục")
+    await admin.send_document(
+        "danh_muc.yaml", text.replace("value: 40.5, year: 2030", "value: 42, year: 2030").encode(), "application/x-yaml"
+    )
+    diff = await admin.expect("HD-NQ30: thêm 0, sửa 1, bỏ 0")
+    assert "~ indicator:HOSPITAL_BEDS" in diff.text
+    beds = lambda: season.storage.db.fetch_one("SELECT target_value FROM indicators WHERE code = 'HOSPITAL_BEDS'")  # noqa: E731
+    assert (await beds())[0] == 40.5  # type: ignore[index]
+    await admin.press("✅ Áp dụng")
+    await admin.expect("Đã áp dụng")
+    assert (await beds())[0] == 42  # type: ignore[index]
+
+    before = await snapshot(season)
+    await admin.command("catalog")
+    await admin.send_document(
+        "hong.yaml",
+        text.replace('comparator: ">=", value: 42', 'comparator: "=>"')
+        .replace("value: 40.5", "value: 40.5")
+        .replace("reporters: [SYT]", "reporters: [SYTX]")
+        .encode(),
+        "application/x-yaml",
+    )
+    refusal = await admin.expect("Tệp chưa được nạp; không có gì thay đổi")
+    assert "hong.yaml:" in refusal.text and "unknown agency 'SYTX'" in refusal.text
+    await admin.send_document("anh.png", b"\x89PNG", "image/png")
+    await admin.expect("Hãy gửi tệp .yaml, .yml hoặc .xlsx")
+    assert await snapshot(season) == before
+
+    spec = await season.storage.catalogue.spec("HD-NQ30")
+    workbook = catalogue_to_xlsx(spec.model_copy(update={"indicators": spec.indicators[:-1]}))  # type: ignore[union-attr]
+    await admin.send_document("danh_muc.xlsx", workbook)
+    assert "− indicator:SAFE_COMMUNES" in (await admin.expect("HD-NQ30: thêm 0, sửa 0, bỏ 1")).text
+    await admin.press("Hủy")
+    await admin.expect("Đã hủy")
+    still = await season.storage.db.fetch_one("SELECT active FROM indicators WHERE code = 'SAFE_COMMUNES'")
+    assert still is not None and still[0] == 1
+    assert await season.storage.conversations.get(900) is None

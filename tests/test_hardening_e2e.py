@@ -51,3 +51,22 @@ async def test_a_replayed_update_is_processed_once(
         await lan.expect("Chọn ngôn ngữ")
     helps = [seen for seen in await lan.inbox() if "/lang" in seen.text and "/cancel" in seen.text]
     assert len(helps) == 1
+
+
+async def test_an_unexpected_error_is_apologised_for_and_reported_to_admins(
+    settings: Settings, sandbox: SandboxClient
+) -> None:
+    from telegram.ext import CommandHandler
+
+    async def broken(update: object, context: object) -> None:
+        raise RuntimeError("a bug")
+
+    application = build_app(settings)
+    application.add_handler(CommandHandler("boom", broken), group=1)  # type: ignore[arg-type]
+    admin = await sandbox.user(900, "Quản trị")
+    lan = await sandbox.user(101, "Lan")
+    async with polling(application):
+        await lan.command("boom")
+        assert "Xin lỗi, hệ thống gặp sự cố" in (await lan.expect("Xin lỗi")).text
+        notice = await admin.expect("⚠️ Bot gặp lỗi")
+        assert "RuntimeError" in notice.text and "101" in notice.text
