@@ -16,7 +16,7 @@ class Verdict(StrEnum):
 
 @dataclass
 class FloodGate:
-    limit: int = 20
+    limit: int = 30  # three a second for ten seconds: beyond any person typing, even pasting a report
     window: float = 10.0
     cooldown: float = 60.0
     _seen: dict[int, deque[float]] = field(default_factory=dict)
