@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import BotCommand
@@ -35,6 +38,8 @@ class BotData:
         self._storage: Storage | None = None
         self.throttle = ChatThrottle()  # at most one message per second to one chat, for fan-outs
         self.flood = FloodGate()  # per-user update rate, checked by the access gate
+        # The time the bot acts at: the real clock, or a simulated one (the demo plays a whole season).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     @property
     def settings(self) -> Settings:
@@ -59,6 +64,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     @property
     def settings(self) -> Settings:
         return self.bot_data.settings
+
+    def now(self) -> datetime:
+        """The current moment in the province's time zone, by the bot's clock."""
+        return self.bot_data.clock().astimezone(self.settings.tzinfo)
 
 
 BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
@@ -97,6 +106,26 @@ def build_app(settings: Settings) -> BotApplication:
 
     register(application)
     return application  # type: ignore[return-value]
+
+
+@asynccontextmanager
+async def polling(application: BotApplication, timeout: int = 1) -> AsyncIterator[BotApplication]:
+    """Run an application as `run_polling` does, inside an event loop that is already running (tests, the
+    demo, benchmarks), and stop it cleanly afterwards."""
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=timeout)
+    await application.start()
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+        await application.shutdown()
 
 
 async def _post_init(application: BotApplication) -> None:

@@ -41,7 +41,7 @@ def schedule_reminders(application: BotApplication) -> None:
 
 
 async def reminder_job(context: BotContext) -> None:
-    await run_reminders(context.application, datetime.now(context.settings.tzinfo))  # type: ignore[arg-type]
+    await run_reminders(context.application, context.now())  # type: ignore[arg-type]
 
 
 async def run_reminders(application: BotApplication, local_now: datetime) -> str:
@@ -71,7 +71,7 @@ async def pause(update: Update, context: BotContext) -> None:
     current = who(context)
     t = current.t
     until = parse_day(context.args[0]) if context.args else None
-    today = datetime.now(context.settings.tzinfo).date()
+    today = context.now().date()
     if until is None or until < today:
         await reply(
             update,
@@ -140,7 +140,7 @@ async def remind_confirmed(update: Update, context: BotContext) -> None:
     if period is None or period.state is not PeriodState.OPEN:
         await reply(update, t.gettext("That period is no longer open."))
         return
-    local_now = datetime.now(context.settings.tzinfo)
+    local_now = context.now()
     current = await situation(context.storage, context.settings, period)
     today = local_now.date()
     kind = Kind.AHEAD if today < period.deadline else Kind.DUE_TODAY if today == period.deadline else Kind.OVERDUE

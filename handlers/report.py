@@ -258,6 +258,7 @@ async def save_answer(
             note=note,
             by=current.telegram_id,
             expected_version=version,
+            now=context.now(),
         )
     except PeriodLocked:
         await context.storage.conversations.delete(current.telegram_id)
@@ -353,7 +354,7 @@ async def submit(update: Update, context: BotContext, conversation: Conversation
     t = current.t
     sheet = await _sheet(context, conversation)
     assert sheet is not None
-    now = datetime.now(UTC)
+    now = context.now()
     on_time = is_on_time(now, sheet.period.deadline, t.zone)
     try:
         submission = await context.storage.values.submit(

@@ -4,7 +4,6 @@ built by `build_app` polling it over HTTP."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import services
-from bot.app import BotApplication, build_app
+from bot.app import BotApplication, build_app, polling
 from bot.config import Settings
 from bot.domain.models import Period, PeriodState, Role
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
@@ -46,25 +45,6 @@ def settings(server: BotApiServer, tmp_path: Path) -> Settings:
         bot_username=server.bot_username,
         reminders_enabled=False,  # tests run reminders at chosen moments with run_reminders
     )
-
-
-@asynccontextmanager
-async def polling(application: BotApplication) -> AsyncIterator[BotApplication]:
-    """Run an application as `run_polling` would, and stop it cleanly afterwards."""
-    await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
-    try:
-        yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        if application.post_shutdown:
-            await application.post_shutdown(application)
-        await application.shutdown()
 
 
 @pytest.fixture
