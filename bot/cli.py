@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("period", help="period code")
         action.add_argument("--programme", help="programme code (needed if several)")
 
+    demo = commands.add_parser("demo", help="play a whole reporting season offline, with no Telegram account")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same season (1)")
+    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="folder for the files (demo-out)")
+    demo.add_argument("--fast", action="store_true", help="fewer agencies answer, for a quick look or CI")
+    demo.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the season (vi)")
     cli_reminders.add_parser(commands)
     cli_summary.add_parser(commands)
 
@@ -127,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_CONFIG
     configure_logging(settings, logging.INFO if arguments.command == "run" else logging.WARNING)
     t = translator(settings.default_locale)
+    if arguments.command == "demo":
+        from bot.demo import run_demo
+
+        return run_demo(arguments.seed, arguments.out, arguments.lang, arguments.fast)
     if arguments.command == "run":
         from bot.runner import run_bot
 
