@@ -264,7 +264,7 @@ def _raw_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
         t.gettext("Entered at"),
     ]
     _header_row(sheet, 1, headers, [16, 50, 12, 12, 16, 14, 12, 40, 12, 22])
-    for figure in summary.figures:
+    for row, figure in enumerate(summary.figures, start=2):
         element = summary.elements.get(figure.element_code)
         sheet.append(
             [
@@ -280,7 +280,8 @@ def _raw_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
                 str(figure.updated_at),
             ]
         )
-        sheet.cell(row=sheet.max_row, column=5).number_format = "#,##0.####"
+        # Not sheet.max_row: openpyxl computes it over every cell, which made this loop quadratic.
+        sheet.cell(row=row, column=5).number_format = "#,##0.####"
 
 
 def summary_png(summary: Summary, t: Translates) -> bytes:
