@@ -407,27 +407,26 @@ async def on_text(update: Update, context: BotContext, conversation: Conversatio
             keyboard([[(t.gettext("No comment"), f"r:nonarr:{conversation.serial}")]]),
         )
     elif conversation.state == TASK_NARRATIVE:
-        if len(text) > NARRATIVE_LIMIT:
-            await reply(
-                update,
-                t.gettext("That is {length} characters; please shorten it to {limit}. Nothing was saved yet.").format(
-                    length=len(text), limit=NARRATIVE_LIMIT
-                ),
-            )
-            return
-        await save_task(update, context, conversation, text)
+        if not await too_long(update, t, text, NARRATIVE_LIMIT):
+            await save_task(update, context, conversation, text)
     elif conversation.state == NOTE:
-        if len(text) > NOTE_LIMIT:
-            await reply(
-                update,
-                t.gettext("That is {length} characters; please shorten it to {limit}. Nothing was saved yet.").format(
-                    length=len(text), limit=NOTE_LIMIT
-                ),
-            )
-            return
-        await save_note(update, context, conversation, text)
+        if not await too_long(update, t, text, NOTE_LIMIT):
+            await save_note(update, context, conversation, text)
     else:
         await nudge(update, context, conversation)
+
+
+async def too_long(update: Update, t: Translator, text: str, limit: int) -> bool:
+    """Refuse (politely, keeping nothing) a narrative or note over its limit."""
+    if len(text) <= limit:
+        return False
+    await reply(
+        update,
+        t.gettext("That is {length} characters; please shorten it to {limit}. Nothing was saved yet.").format(
+            length=len(text), limit=limit
+        ),
+    )
+    return True
 
 
 async def typed_value(update: Update, context: BotContext, conversation: Conversation, text: str) -> None:
