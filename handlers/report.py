@@ -224,10 +224,17 @@ async def advance(update: Update, context: BotContext, conversation: Conversatio
 
 
 async def _sheet(context: BotContext, conversation: Conversation) -> ReportSheet | None:
+    """The agency's report for the conversation's period, read once per update: several steps of one
+    update need it, and a save below keeps it current."""
     if conversation.period_id is None or conversation.agency_code is None:
         return None
+    cached: ReportSheet | None = getattr(context, "report_sheet", None)
+    if cached and cached.period.id == conversation.period_id and cached.agency.code == conversation.agency_code:
+        return cached
     period = await context.storage.periods.by_id(conversation.period_id)
-    return await load_sheet(context.storage, period, conversation.agency_code) if period else None
+    sheet = await load_sheet(context.storage, period, conversation.agency_code) if period else None
+    context.report_sheet = sheet  # type: ignore[attr-defined]
+    return sheet
 
 
 async def save_answer(
@@ -248,7 +255,7 @@ async def save_answer(
     assert period is not None and conversation.agency_code and conversation.element_code
     version = conversation.data.get("seen_version", 0) if expected is None else expected
     try:
-        return await context.storage.values.save(
+        value = await context.storage.values.save(
             period,
             conversation.agency_code,
             conversation.element_code,
@@ -260,6 +267,10 @@ async def save_answer(
             expected_version=version,
             now=context.now(),
         )
+        cached: ReportSheet | None = getattr(context, "report_sheet", None)
+        if cached is not None:
+            cached.values[value.element_code] = value
+        return value
     except PeriodLocked:
         await context.storage.conversations.delete(current.telegram_id)
         await reply(update, locked_text(t, period.code))
