@@ -17,10 +17,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from bot.domain.progress import Status
 from bot.domain.rendering import Translates, shorten
 from bot.domain.summary_text import area_name, numbered, status_name, target_text, value_status_name
@@ -160,6 +156,8 @@ def summary_csv(summary: Summary, t: Translates) -> bytes:
 
 
 def summary_xlsx(summary: Summary, t: Translates) -> bytes:
+    from openpyxl import Workbook  # imported here: openpyxl costs ~28 MB, and most processes never export
+
     workbook = Workbook()
     _main_sheet(workbook.active, summary, t)
     _completeness_sheet(workbook.create_sheet(t.gettext("Completeness")), summary, t)
@@ -170,6 +168,8 @@ def summary_xlsx(summary: Summary, t: Translates) -> bytes:
 
 
 def _title(sheet: Any, lines: list[str], width: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
     for row, text in enumerate(lines, start=1):
         sheet.cell(row=row, column=1, value=text).font = Font(bold=row == 1, size=14 if row == 1 else 11)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -177,6 +177,9 @@ def _title(sheet: Any, lines: list[str], width: int) -> None:
 
 
 def _header_row(sheet: Any, row: int, headers: list[str], widths: list[int]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     for column, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = sheet.cell(row=row, column=column, value=text)
         cell.font = Font(bold=True)
@@ -187,6 +190,8 @@ def _header_row(sheet: Any, row: int, headers: list[str], widths: list[int]) -> 
 
 
 def _main_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     sheet.title = t.gettext("Summary")
     period = summary.period
     _title(
