@@ -9,14 +9,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
+from dataclasses import dataclass
 from typing import Any
 
 from bench import process, reminder_fanout, summary_scale, updates
 
-SIZES = {
-    "full": {"p1": (20, 15), "p2": (2000, 30.0), "p3": (100, 1000, 10)},
-    "quick": {"p1": (4, 4), "p2": (60, 30.0), "p3": (10, 50, 2)},
-}
+
+@dataclass(frozen=True)
+class Sizes:
+    p1: tuple[int, int]  # users, answers each
+    p2: tuple[int, float]  # focal points, messages per second
+    p3: tuple[int, int, int]  # indicators, agencies, periods
+
+
+SIZES = {"full": Sizes((20, 15), (2000, 30.0), (100, 1000, 10)), "quick": Sizes((4, 4), (60, 30.0), (10, 50, 2))}
 
 
 def table(rows: list[tuple[str, str, str, str, str]]) -> str:
@@ -28,9 +34,9 @@ def table(rows: list[tuple[str, str, str, str, str]]) -> str:
 
 def run(quick: bool) -> list[tuple[str, str, str, str, str]]:
     size = SIZES["quick" if quick else "full"]
-    p1: dict[str, Any] = asyncio.run(updates.measure(*size["p1"]))
-    p2: dict[str, Any] = asyncio.run(reminder_fanout.measure(*size["p2"]))
-    p3: dict[str, Any] = asyncio.run(summary_scale.measure(*size["p3"]))
+    p1: dict[str, Any] = asyncio.run(updates.measure(*size.p1))
+    p2: dict[str, Any] = asyncio.run(reminder_fanout.measure(*size.p2))
+    p3: dict[str, Any] = asyncio.run(summary_scale.measure(*size.p3))
     p4: dict[str, Any] = asyncio.run(process.measure())
     return [
         (
