@@ -22,7 +22,7 @@ class Sizes:
     p3: tuple[int, int, int]  # indicators, agencies, periods
 
 
-SIZES = {"full": Sizes((20, 15), (2000, 30.0), (100, 1000, 10)), "quick": Sizes((4, 4), (60, 30.0), (10, 50, 2))}
+SIZES = {"full": Sizes((12, 15), (2000, 30.0), (100, 1000, 10)), "quick": Sizes((4, 4), (60, 30.0), (10, 50, 2))}
 
 
 def table(rows: list[tuple[str, str, str, str, str]]) -> str:

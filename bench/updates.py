@@ -4,7 +4,7 @@ reporting conversation's handler and a durable SQLite write (WAL, synchronous=FU
 Compared side by side with the same stack and a no-op handler. Prints the ratio (goal ≥ 0.5) and the time
 the bot spends on each update, at p50 and p99 (goal p99 ≤ 10 ms).
 
-    python -m bench.updates [--users 20] [--answers 15]
+    python -m bench.updates [--users 12] [--answers 15]
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ async def measure(users: int, answers: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--users", type=int, default=12)
     parser.add_argument("--answers", type=int, default=15)
     arguments = parser.parse_args(argv)
     result = asyncio.run(measure(arguments.users, arguments.answers))
