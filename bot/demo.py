@@ -202,7 +202,7 @@ class Season:
         storage = application.bot_data.storage
         admin = await sandbox.user(ADMIN_ID, "Quản trị Sở KH&ĐT", language_code=self.lang)
         cast = Cast(admin)
-        await self._start(admin, None)
+        await self._start(admin)
         answering = [c for c in codes if c != NEVER_ANSWERS]
         if self.fast:
             answering = answering[:: max(1, len(answering) // 10)]
@@ -216,13 +216,14 @@ class Season:
             user = await sandbox.user(2000 + index, name, language_code=self.lang)
             await user.command("start", invite.token)
             await user.expect("Chào mừng" if self.lang == "vi" else "Welcome")
-            await self._start(user, code)
+            await self._start(user)
             cast.focal[code] = user
             if code in answering:
                 cast.answer_on[code] = plan[answering.index(code) * len(plan) // len(answering)]
         return cast
 
-    async def _start(self, user: SimUser, code: str | None) -> None:
+    async def _start(self, user: SimUser) -> None:
+        """Switch a simulated user to English when the season is played in English."""
         if self.lang == "en":
             await user.command("lang")
             await user.press("English")

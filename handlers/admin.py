@@ -20,6 +20,7 @@ from bot.i18n import Translator
 from bot.reminder_service import deliver
 from handlers.common import keyboard, reply, who
 from handlers.reminders import parse_day
+from storage import PeriodError
 
 INVITE_DAYS = 7
 AUDIT_ROWS = 30
@@ -160,8 +161,8 @@ async def open_period(update: Update, context: BotContext) -> None:
     except services.UnknownProgramme:
         await reply(update, t.gettext("Which programme? Add its code, e.g. /open_period 2025 HD-NQ30."))
         return
-    except Exception as error:  # PeriodError: locked
-        await reply(update, esc(str(error)))
+    except PeriodError:  # the period exists and is locked
+        await reply(update, t.gettext("Period {code} is locked; /unlock_period first.").format(code=esc(args[0])))
         return
     await reply(
         update,

@@ -91,6 +91,8 @@ async def test_periods_are_locked_and_unlocked_after_confirmation(season: Season
     assert "2026 · HD-NQ30: đã đóng" in (await admin.expect("Các kỳ báo cáo")).text
     await admin.command("open_period", "2027", "15/12/2027")
     assert "15/12/2027" in (await admin.expect("Đã mở kỳ 2027")).text
+    await admin.command("open_period", "2025")  # locked in the season fixture
+    await admin.expect("Kỳ 2025 đang khóa")
 
 
 async def test_hostile_names_and_notes_are_escaped_everywhere(season: Season, sandbox: SandboxClient) -> None:
