@@ -76,9 +76,6 @@ class Summary:
     def not_submitted(self) -> list[AgencyReport]:
         return [a for a in self.agencies if a.submission is None]
 
-    def indicator(self, code: str) -> IndicatorSummary | None:
-        return next((item for item in self.indicators if item.indicator.code == code), None)
-
 
 async def build_summary(storage: Storage, period: Period) -> Summary:
     programme = await storage.catalogue.programme_by_id(period.programme_id)

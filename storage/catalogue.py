@@ -266,7 +266,13 @@ class CatalogueRepository:
         position: int,
         item: ElementSpec | TaskSpec,
     ) -> None:
-        is_task = isinstance(item, TaskSpec)
+        low: float | None
+        high: float | None
+        if isinstance(item, TaskSpec):  # tasks are answered as a percentage done
+            is_task, unit, low, high = True, "%", 0.0, 100.0
+            due_on, lead = (item.due_on.isoformat() if item.due_on else None), item.lead
+        else:
+            is_task, unit, low, high, due_on, lead = False, item.unit, item.min, item.max, None, None
         await connection.execute(
             "INSERT INTO data_elements (programme_id, code, is_task, name_vi, name_en, type, unit,"
             " min_value, max_value, due_on, lead_agency, position, active, spec_json)"
@@ -283,11 +289,11 @@ class CatalogueRepository:
                 item.name_vi,
                 item.name_en,
                 item.type.value,
-                "%" if is_task else item.unit,  # type: ignore[union-attr]
-                0 if is_task else item.min,  # type: ignore[union-attr]
-                100 if is_task else item.max,  # type: ignore[union-attr]
-                item.due_on.isoformat() if is_task and item.due_on else None,  # type: ignore[union-attr]
-                item.lead if is_task else None,  # type: ignore[union-attr]
+                unit,
+                low,
+                high,
+                due_on,
+                lead,
                 position,
                 item.model_dump_json(),
             ),
