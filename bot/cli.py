@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--into", required=True, help="code of the successor agency")
     merge.add_argument("--date", type=_date, default=None, help="merge date YYYY-MM-DD (today)")
 
+    retire = agency.add_parser("retire", help="retire an agency: it stops reporting, its history stays")
+    retire.add_argument("code", help="code of the agency")
+    retire.add_argument("--date", type=_date, default=None, help="retirement date YYYY-MM-DD (today)")
+
     period = commands.add_parser("period", help="reporting periods").add_subparsers(
         dest="period_command", required=True, metavar="ACTION"
     )
@@ -343,6 +347,12 @@ async def _agency_merge(arguments: argparse.Namespace, settings: Settings, stora
     return 0
 
 
+async def _agency_retire(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    await storage.agencies.retire(arguments.code, arguments.date or date.today())
+    print(t.gettext("Retired {code}; what it reported is kept.").format(code=arguments.code))
+    return 0
+
+
 async def _period_open(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     period = await services.open_period(
         storage, arguments.period, programme_code=arguments.programme, deadline=arguments.deadline
@@ -445,6 +455,7 @@ _COMMANDS: dict[str, Command] = {
     "agency load": _agency_load,
     "agency list": _agency_list,
     "agency merge": _agency_merge,
+    "agency retire": _agency_retire,
     "period open": _period_open,
     "period list": _period_list,
     "period close": _period_state,

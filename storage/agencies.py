@@ -123,9 +123,13 @@ class AgencyRepository:
                 await connection.execute("DELETE FROM memberships WHERE agency_code = ?", (code,))
 
     async def retire(self, code: str, on: date) -> None:
+        """An agency that stops existing without a successor: it no longer owes anything; its values,
+        history and focal-point records stay."""
         agency = await self.get(code)
         if agency is None:
             raise AgencyError(f"{code}: no agency with this code")
+        if agency.status is not AgencyStatus.ACTIVE:
+            raise AgencyError(f"{code}: already {agency.status.value}")
         async with self.db.transaction() as connection:
             await connection.execute(
                 "UPDATE agencies SET status = 'retired', valid_to = ? WHERE code = ?",

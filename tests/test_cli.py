@@ -114,6 +114,7 @@ def test_period_and_invite_commands(tmp_path: Path) -> None:
         (("period", "open", "2025"), "Several programmes are loaded"),
         (("period", "lock", "2031", "--programme", "HD-NQ30"), "No period 2031"),
         (("agency", "merge", "H-TUKY", "--into", "NOPE"), "NOPE: no active agency"),
+        (("agency", "retire", "NOPE"), "NOPE: no agency with this code"),
         (("catalog", "load", "missing.yaml"), "missing.yaml:?: no such file or directory"),
         (("reminders", "policy", "2031", "--programme", "HD-NQ30"), "No period 2031"),
     ],

@@ -11,7 +11,7 @@ from bot import services
 from bot.domain.aggregation import roll_up
 from bot.domain.catalogue import CatalogueError, parse_catalogue
 from bot.domain.models import Answer, PeriodState, Role
-from storage import InviteRefused, PeriodLocked, Storage, ValueConflict, open_storage
+from storage import AgencyError, InviteRefused, PeriodLocked, Storage, ValueConflict, open_storage
 from storage.db import available_migrations, migrate, schema_version
 
 
@@ -191,3 +191,18 @@ async def test_group_reporters_stay_within_the_programmes_province(loaded: Stora
     plans = {agency for agency, codes in assignments.items() if "agency_detailed_plans" in codes}
     assert "SYT" in plans and "H-TUKY" in plans and len(plans) == 30
     assert not any(code.startswith(("HP-", "HN-", "UBND-")) for code in plans)
+
+
+async def test_a_retired_agency_keeps_its_history_and_owes_nothing(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    await loaded.values.save(period, "H-TUKY", "communes_total", number=26, by=5)
+    await loaded.agencies.retire("H-TUKY", date(2025, 7, 1))
+    retired = await loaded.agencies.get("H-TUKY")
+    assert retired is not None and retired.status.value == "retired"
+    programme = await loaded.catalogue.programme("HD-NQ30")
+    assert programme is not None
+    assert "H-TUKY" not in await loaded.catalogue.assignments(programme.id)
+    assert (await loaded.values.for_agency(period.id, "H-TUKY"))["communes_total"].number == 26
+    assert len(await loaded.values.history(agency_code="H-TUKY")) == 1
+    with pytest.raises(AgencyError):
+        await loaded.agencies.retire("H-TUKY", date(2025, 7, 2))
