@@ -14,8 +14,7 @@ from bot import services
 from bot.app import BotContext
 from bot.domain.models import Agency, AgencyStatus, Period, PeriodState, Role, User
 from bot.domain.periods import PeriodCodeError
-from bot.domain.reminder_text import split_lines
-from bot.domain.rendering import esc, shorten
+from bot.domain.rendering import esc, shorten, split_lines
 from bot.i18n import Translator
 from bot.reminder_service import deliver
 from handlers.common import keyboard, reply, who

@@ -16,8 +16,7 @@ from bot import services
 from bot.app import BotContext
 from bot.domain.catalogue import CatalogueDiff, CatalogueError, CatalogueSpec, Parsed
 from bot.domain.models import Role
-from bot.domain.reminder_text import split_lines
-from bot.domain.rendering import esc
+from bot.domain.rendering import esc, split_lines
 from bot.i18n import Translator
 from handlers.common import keyboard, reply, who
 from storage import Conversation

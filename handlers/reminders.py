@@ -8,6 +8,7 @@ second instance) therefore picks up exactly where the database says things stand
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
 from datetime import date, datetime
@@ -56,10 +57,8 @@ async def run_reminders(application: BotApplication, local_now: datetime) -> str
 def parse_day(text: str) -> date | None:
     """DD/MM/YYYY (Babel's Vietnamese order) or ISO YYYY-MM-DD."""
     text = text.strip()
-    try:
+    with contextlib.suppress(ValueError):
         return date.fromisoformat(text)
-    except ValueError:
-        pass
     try:
         return parse_date(text, locale="vi")
     except (ValueError, IndexError):

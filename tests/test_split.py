@@ -1,4 +1,4 @@
-from bot.domain.reminder_text import split_lines
+from bot.domain.rendering import split_lines
 
 
 def test_split_keeps_lines_whole_and_under_the_limit() -> None:

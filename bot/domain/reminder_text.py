@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from bot.domain.models import Period
 from bot.domain.reminders import Kind
-from bot.domain.rendering import Translates, esc, shorten
+from bot.domain.rendering import Translates, esc, shorten, split_lines
 
 NAMES_SHOWN = 5
-TELEGRAM_LIMIT = 4096
 
 
 def missing_text(names: Sequence[str], t: Translates) -> str:
@@ -97,19 +96,3 @@ def escalation_messages(period: Period, late: Sequence[LateAgency], overdue_days
             )
         )
     return split_lines([head, *lines])
-
-
-def split_lines(lines: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Join lines into messages of at most `limit` characters, never cutting a line."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        line = line if len(line) <= limit else line[: limit - 1] + "…"
-        if current and len(current) + 1 + len(line) > limit:
-            messages.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        messages.append(current)
-    return messages

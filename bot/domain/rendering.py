@@ -24,6 +24,7 @@ from bot.domain.models import (
 )
 
 NAME_LIMIT = 60
+TELEGRAM_LIMIT = 4096
 
 
 class Translates(Protocol):
@@ -198,3 +199,19 @@ def review_text(
         )
     lines.append(t.gettext("Press a number to change that item, or Submit."))
     return "\n".join(lines)
+
+
+def split_lines(lines: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Join lines into messages of at most `limit` characters, never cutting a line."""
+    messages: list[str] = []
+    current = ""
+    for line in lines:
+        line = line if len(line) <= limit else line[: limit - 1] + "…"
+        if current and len(current) + 1 + len(line) > limit:
+            messages.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        messages.append(current)
+    return messages

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain.models import Comparator, Indicator, ValueStatus
 from bot.domain.progress import Status, Trend
-from bot.domain.reminder_text import split_lines
-from bot.domain.rendering import Translates, esc, shorten
+from bot.domain.rendering import Translates, esc, shorten, split_lines
 
 if TYPE_CHECKING:
     from bot.summary_service import IndicatorSummary, Summary
