@@ -126,7 +126,7 @@ async def measure(indicators: int, agencies: int, periods: int) -> dict[str, Any
                 summary = await build_summary(storage, last)
                 summary_times.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                summary_xlsx(summary, t)
+                summary_xlsx(summary, await storage.values.figures(last.id), t)
                 export_times.append(time.perf_counter() - started)
             values = await storage.db.fetch_one('SELECT COUNT(*) FROM "values"')
         finally:

@@ -57,7 +57,7 @@ async def summary(arguments: argparse.Namespace, settings: Settings, storage: St
     elif arguments.format == "json":
         data = json.dumps(summary_json(result), ensure_ascii=False, indent=2).encode() + b"\n"
     elif arguments.format == "xlsx":
-        data = summary_xlsx(result, t)
+        data = summary_xlsx(result, await storage.values.figures(result.period.id), t)
     elif arguments.format == "csv":
         data = summary_csv(result, t)
     else:

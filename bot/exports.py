@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
+from bot.domain import aggregation
 from bot.domain.progress import Status
 from bot.domain.rendering import Translates, shorten
 from bot.domain.summary_text import area_name, numbered, status_name, target_text, value_status_name
@@ -155,13 +157,14 @@ def summary_csv(summary: Summary, t: Translates) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def summary_xlsx(summary: Summary, t: Translates) -> bytes:
+def summary_xlsx(summary: Summary, figures: Sequence[aggregation.Figure], t: Translates) -> bytes:
+    """The workbook for an official report; `figures` (the period's answers) fill the raw values sheet."""
     from openpyxl import Workbook  # imported here: openpyxl costs ~28 MB, and most processes never export
 
     workbook = Workbook()
     _main_sheet(workbook.active, summary, t)
     _completeness_sheet(workbook.create_sheet(t.gettext("Completeness")), summary, t)
-    _raw_sheet(workbook.create_sheet(t.gettext("Raw values")), summary, t)
+    _raw_sheet(workbook.create_sheet(t.gettext("Raw values")), summary, figures, t)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -255,7 +258,7 @@ def _completeness_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
         )
 
 
-def _raw_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
+def _raw_sheet(sheet: Any, summary: Summary, figures: Sequence[aggregation.Figure], t: Translates) -> None:
     headers = [
         t.gettext("Agency"),
         t.gettext("Item"),
@@ -269,7 +272,7 @@ def _raw_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
         t.gettext("Entered at"),
     ]
     _header_row(sheet, 1, headers, [16, 50, 12, 12, 16, 14, 12, 40, 12, 22])
-    for row, figure in enumerate(summary.figures, start=2):
+    for row, figure in enumerate(figures, start=2):
         element = summary.elements.get(figure.element_code)
         sheet.append(
             [

@@ -122,7 +122,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         if item is None:
             return
         names = {report.agency.code: report.agency.name(t.locale) for report in summary.agencies}
-        for text in indicator_detail(summary, item, names, t):
+        figures = await context.storage.values.figures(period.id, item.indicator.element_codes)
+        for text in indicator_detail(summary, item, figures, names, t):
             await reply(update, text)
     elif action in ("xlsx", "csv", "png"):
         await chat.send_chat_action("upload_document")
@@ -134,7 +135,10 @@ async def on_button(update: Update, context: BotContext) -> None:
                 caption=t.gettext("Progress towards the targets, period {period}").format(period=esc(period.code)),
             )
         else:
-            data = summary_xlsx(summary, t) if action == "xlsx" else summary_csv(summary, t)
+            if action == "xlsx":
+                data = summary_xlsx(summary, await context.storage.values.figures(period.id), t)
+            else:
+                data = summary_csv(summary, t)
             await chat.send_document(
                 InputFile(data, filename=f"{name}.{action}"),
                 caption=t.gettext("Summary of period {period} ({programme})").format(

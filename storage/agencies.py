@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import aiosqlite
@@ -139,12 +140,17 @@ class AgencyRepository:
 
     async def successor_map(self) -> dict[str, str]:
         """Every agency code -> the active agency that now answers for it (itself if active)."""
-        agencies = {agency.code: agency for agency in await self.all()}
-        resolved: dict[str, str] = {}
-        for code in agencies:
-            current, seen = code, set()
-            while agencies[current].successor_code and current not in seen:
-                seen.add(current)
-                current = agencies[current].successor_code or current
-            resolved[code] = current
-        return resolved
+        return successor_map(await self.all())
+
+
+def successor_map(agencies: Iterable[Agency]) -> dict[str, str]:
+    """Every agency code -> the active agency that now answers for it (itself if active)."""
+    by_code = {agency.code: agency for agency in agencies}
+    resolved: dict[str, str] = {}
+    for code in by_code:
+        current, seen = code, set()
+        while by_code[current].successor_code and current not in seen:
+            seen.add(current)
+            current = by_code[current].successor_code or current
+        resolved[code] = current
+    return resolved

@@ -154,6 +154,26 @@ class CatalogueRepository:
         )
         return [_element(row) for row in rows]
 
+    async def reporters(self, programme_id: int) -> dict[str, frozenset[str]]:
+        """Element code -> the agencies assigned it, for one programme's active elements. One row per element
+        (agency codes cannot contain a comma), so a province of any size costs a hundred rows, not a row per
+        assignment."""
+        rows = await self.db.fetch_all(
+            "SELECT e.code, (SELECT group_concat(a.agency_code) FROM assignments a WHERE a.element_id = e.id)"
+            " FROM data_elements e WHERE e.programme_id = ? AND e.active = 1 ORDER BY e.position",
+            (programme_id,),
+        )
+        # Elements with the same reporters (every "@district" element) share one set: less to build and
+        # hold, and comparing a set with itself is instant. The list comes in key order, so equal sets give
+        # equal text (were it not so, they would only cost more).
+        shared: dict[str, frozenset[str]] = {}
+        result = {}
+        for code, listed in rows:
+            if listed not in shared:
+                shared[listed] = frozenset(listed.split(",")) if listed else frozenset()
+            result[code] = shared[listed]
+        return result
+
     async def assignments(self, programme_id: int) -> dict[str, list[str]]:
         """Agency code -> element codes it reports, for one programme."""
         rows = await self.db.fetch_all(

@@ -11,26 +11,31 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiosqlite
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 class Database:
-    """One aiosqlite connection with a lock that serialises this process's write transactions."""
+    """One aiosqlite connection with a lock that serialises this process's write transactions, and a second,
+    read-only one, opened on first use, for a long read that should run beside the first (`aside=True`)."""
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -45,7 +50,24 @@ class Database:
         return cls(connection, path)
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
         await self.connection.close()
+
+    async def _aside(self) -> aiosqlite.Connection:
+        """The read-only connection. Each aiosqlite connection has its own thread and SQLite lets go of the
+        GIL while it steps, so two long queries on the two connections use two cores; WAL lets it read
+        beside a writer. An in-memory database has nothing to share, so it reads on the main connection."""
+        if str(self.path) == ":memory:":
+            return self.connection
+        async with self._reader_lock:
+            if self._reader is None:
+                reader = await aiosqlite.connect(self.path, isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                await reader.execute("PRAGMA query_only = ON")
+                self._reader = reader
+            return self._reader
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -59,9 +81,27 @@ class Database:
                 raise
             await self.connection.execute("COMMIT")
 
-    async def fetch_all(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, parameters) as cursor:
+    async def fetch_all(
+        self, sql: str, parameters: tuple[object, ...] = (), *, aside: bool = False
+    ) -> list[aiosqlite.Row]:
+        connection = await self._aside() if aside else self.connection
+        async with connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
+
+    async def fetch_all_as(
+        self,
+        make: Callable[[sqlite3.Cursor, tuple[Any, ...]], T],
+        sql: str,
+        parameters: tuple[object, ...] = (),
+        *,
+        aside: bool = False,
+    ) -> list[T]:
+        """Rows turned into objects by `make`, which runs in the connection's own thread: while it builds
+        objects there, the other connection's query can go on."""
+        connection = await self._aside() if aside else self.connection
+        async with connection.execute(sql, parameters) as cursor:
+            cursor.row_factory = make  # type: ignore[assignment]  # aiosqlite's annotation says a type
+            return list(await cursor.fetchall())  # type: ignore[arg-type]
 
     async def fetch_one(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Row | None:
         async with self.connection.execute(sql, parameters) as cursor:

@@ -6,7 +6,11 @@ value's version (a writer who saw an older version gets a ValueConflict instead 
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+from collections.abc import Collection
 from datetime import datetime
+from typing import Any, NamedTuple
 
 import aiosqlite
 
@@ -27,11 +31,24 @@ VALUE_COLUMNS = (
     "v.period_id, v.agency_code, e.code AS element_code, v.answer, v.number, v.text, v.note,"
     " v.status, v.version, v.updated_by, v.updated_at"
 )
+FIGURE_COLUMNS = "v.agency_code, e.code, v.answer, v.number, v.updated_at, v.text, v.note, v.status, v.updated_by"
 CHANGE_COLUMNS = (
     "c.period_id, c.agency_code, e.code AS element_code, c.version, c.old_answer, c.old_number,"
     " c.old_text, c.new_answer, c.new_number, c.new_text, c.note, c.status, c.changed_by,"
     " c.changed_at"
 )
+
+
+class ElementTotals(NamedTuple):
+    """The numbers given for one element in one period, in bulk (see `ValueRepository.element_totals`)."""
+
+    period_id: int
+    element_code: str
+    answered: frozenset[str]  # agency codes as stored, before any roll-up
+    total: float
+    lowest: float
+    highest: float
+    statuses: tuple[int, int, int]  # estimates, preliminary, official
 
 
 class PeriodLocked(RuntimeError):
@@ -216,11 +233,92 @@ class ValueRepository:
             )
         return len(records)
 
-    async def figures(self, period_id: int) -> list[Figure]:
-        """Every answer of a period as light rows, in one query: what aggregation reads."""
+    async def figures(self, period_id: int, elements: Collection[str] | None = None) -> list[Figure]:
+        """A period's answers as light rows, in one query, all or those of some elements: for details and
+        exports, and for aggregating the rare elements that totals cannot (see bot.summary_service)."""
+        chosen = ""
+        if elements is not None:
+            chosen = f" AND e.code IN ({', '.join('?' * len(elements))})"
         rows = await self.db.fetch_all(
-            "SELECT v.agency_code, e.code, v.answer, v.number, v.updated_at, v.text, v.note, v.status,"
-            ' v.updated_by FROM "values" v JOIN data_elements e ON e.id = v.element_id WHERE v.period_id = ?',
+            f'SELECT {FIGURE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
+            f" WHERE v.period_id = ?{chosen} ORDER BY v.agency_code, e.position",
+            (period_id, *(elements or ())),
+        )
+        return [Figure(*row) for row in rows]
+
+    async def figures_of(self, period_id: int, pairs: Collection[tuple[str, str]]) -> list[Figure]:
+        """The answers of some (agency code, element code) pairs of a period, each found through the key."""
+        ids = await self._element_ids(period_id)
+        keys = sorted((agency, ids[code]) for agency, code in pairs if code in ids)
+        found: list[Figure] = []
+        chunk = 5000  # two parameters a pair, well under SQLite's limit of 32,766
+        for start in range(0, len(keys), chunk):
+            part = keys[start : start + chunk]
+            rows = await self.db.fetch_all(
+                f"WITH wanted (agency_code, element_id) AS (VALUES {', '.join(['(?, ?)'] * len(part))})"
+                f' SELECT {FIGURE_COLUMNS} FROM wanted w JOIN "values" v ON v.period_id = ?'
+                " AND v.agency_code = w.agency_code AND v.element_id = w.element_id"
+                " JOIN data_elements e ON e.id = v.element_id",
+                (*(item for key in part for item in key), period_id),
+            )
+            found += (Figure(*row) for row in rows)
+        return found
+
+    async def element_totals(self, period_ids: Collection[int]) -> list[ElementTotals]:
+        """Per period and element, who gave a number and the totals of those numbers: one GROUP BY over each
+        period's rows, the whole of what a summary reads in bulk. The periods are read side by side, on the
+        database's two connections."""
+        parts = await asyncio.gather(
+            *(self._element_totals(period_id, aside=index % 2 == 1) for index, period_id in enumerate(period_ids))
+        )
+        return [row for part in parts for row in part]
+
+    async def _element_totals(self, period_id: int, *, aside: bool) -> list[ElementTotals]:
+        codes = {element_id: code for code, element_id in (await self._element_ids(period_id)).items()}
+
+        def make(_: sqlite3.Cursor, row: tuple[Any, ...]) -> ElementTotals:
+            element_id, answered, total, lowest, highest, estimates, preliminary, count = row
+            return ElementTotals(
+                period_id=period_id,
+                element_code=codes[element_id],
+                answered=frozenset(answered.split(",")),  # agency codes cannot contain a comma
+                total=total,
+                lowest=lowest,
+                highest=highest,
+                statuses=(estimates, preliminary, count - estimates - preliminary),
+            )
+
+        return await self.db.fetch_all_as(
+            make,
+            "SELECT element_id, group_concat(agency_code), SUM(number), MIN(number), MAX(number),"
+            " SUM(status = 'estimate'), SUM(status = 'preliminary'), COUNT(*)"
+            " FROM \"values\" WHERE period_id = ? AND answer = 'value' AND number IS NOT NULL GROUP BY element_id",
+            (period_id,),
+            aside=aside,
+        )
+
+    async def _element_ids(self, period_id: int) -> dict[str, int]:
+        """Element code -> id, for the programme of a period."""
+        rows = await self.db.fetch_all(
+            "SELECT e.code, e.id FROM data_elements e JOIN periods p ON p.programme_id = e.programme_id WHERE p.id = ?",
+            (period_id,),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def not_numbers(self, period_ids: Collection[int]) -> list[tuple[int, Figure]]:
+        """The answers that are not numbers (not applicable, skipped), through their small partial index."""
+        rows = await self.db.fetch_all(
+            f'SELECT v.period_id, {FIGURE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
+            f" WHERE v.period_id IN ({', '.join('?' * len(period_ids))}) AND v.answer <> 'value'",
+            tuple(period_ids),
+        )
+        return [(row[0], Figure(*row[1:])) for row in rows]
+
+    async def notes(self, period_id: int) -> list[Figure]:
+        """The answers of a period that carry a note, through their small partial index."""
+        rows = await self.db.fetch_all(
+            f'SELECT {FIGURE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
+            " WHERE v.period_id = ? AND v.note IS NOT NULL",
             (period_id,),
         )
         return [Figure(*row) for row in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.aggregation import aggregate, roll_up
+from bot.domain.aggregation import Aggregate, RolledUp, aggregate, columns, roll_up
 from bot.domain.models import Aggregation, Answer, ElementType, Indicator, Value
 
 T0 = datetime(2025, 12, 1, tzinfo=UTC)
@@ -42,6 +42,11 @@ def indicator(aggregation: Aggregation, **formula: object) -> Indicator:
     )  # type: ignore[arg-type]
 
 
+def total(indicator: Indicator, rolled: RolledUp, expected: dict[str, list[str]]) -> Aggregate:
+    """The indicator's aggregate from complete rolled-up answers, as pure code sees it."""
+    return aggregate(indicator, columns(rolled, expected), rolled)
+
+
 RATIO = indicator(Aggregation.RATIO, numerator="ok", denominator="total", factor=100)
 EXPECTED = {"ok": ["A", "B"], "total": ["A", "B"]}
 
@@ -58,14 +63,14 @@ def test_ratio_of_sums_is_not_the_average_of_ratios() -> None:
         {},
         TYPES,
     )
-    result = aggregate(RATIO, rolled, EXPECTED)
+    result = total(RATIO, rolled, EXPECTED)
     assert result.value == 38.0
     assert result.covered == ("A", "B") and result.missing == ()
 
 
 def test_missing_agency_is_flagged_never_zero() -> None:
     rolled = roll_up([value("A", "ok", 9), value("A", "total", 10), value("B", "ok", 10)], {}, TYPES)
-    result = aggregate(RATIO, rolled, EXPECTED)
+    result = total(RATIO, rolled, EXPECTED)
     assert result.value == 90.0  # B gave no total: it is left out, not counted as 0
     assert result.covered == ("A",) and result.missing == ("B",) and result.partial
 
@@ -81,7 +86,7 @@ def test_skipped_is_missing_and_not_applicable_is_not_expected() -> None:
         {},
         TYPES,
     )
-    assert aggregate(RATIO, rolled, EXPECTED).missing == ()
+    assert total(RATIO, rolled, EXPECTED).missing == ()
     rolled = roll_up(
         [
             value("A", "ok", 9),
@@ -91,7 +96,7 @@ def test_skipped_is_missing_and_not_applicable_is_not_expected() -> None:
         {},
         TYPES,
     )
-    assert aggregate(RATIO, rolled, EXPECTED).missing == ("B",)
+    assert total(RATIO, rolled, EXPECTED).missing == ("B",)
 
 
 def test_merged_agency_counts_once_under_its_successor() -> None:
@@ -102,7 +107,7 @@ def test_merged_agency_counts_once_under_its_successor() -> None:
         value("B", "total", 40),
     ]
     rolled = roll_up(values, {"B": "A"}, TYPES)
-    result = aggregate(RATIO, rolled, {"ok": ["A"], "total": ["A"]})
+    result = total(RATIO, rolled, {"ok": ["A"], "total": ["A"]})
     assert rolled.get("A", "ok") == 19 and rolled.get("A", "total") == 50
     assert result.value == 38.0 and result.covered == ("A",)
 
@@ -122,18 +127,18 @@ def test_weighted_mean_single_min_max_latest_sum() -> None:
     rolled = roll_up(values, {}, TYPES)
     expected = {"share": ["A", "B"], "pop": ["A", "B"]}
     mean = indicator(Aggregation.WEIGHTED_MEAN, element="share", weight="pop")
-    assert aggregate(mean, rolled, expected).value == 32.5
+    assert total(mean, rolled, expected).value == 32.5
     single = indicator(Aggregation.SINGLE, element="share", lead_agency="B")
-    assert aggregate(single, rolled, expected).value == 40
-    assert aggregate(indicator(Aggregation.MIN, element="share"), rolled, expected).value == 10
-    assert aggregate(indicator(Aggregation.MAX, element="share"), rolled, expected).value == 40
-    assert aggregate(indicator(Aggregation.LATEST, element="share"), rolled, expected).value == 40
-    assert aggregate(indicator(Aggregation.SUM, element="pop"), rolled, expected).value == 400
+    assert total(single, rolled, expected).value == 40
+    assert total(indicator(Aggregation.MIN, element="share"), rolled, expected).value == 10
+    assert total(indicator(Aggregation.MAX, element="share"), rolled, expected).value == 40
+    assert total(indicator(Aggregation.LATEST, element="share"), rolled, expected).value == 40
+    assert total(indicator(Aggregation.SUM, element="pop"), rolled, expected).value == 400
 
 
 def test_single_source_missing_names_the_lead() -> None:
     single = indicator(Aggregation.SINGLE, element="share", lead_agency="B")
-    result = aggregate(single, roll_up([], {}, TYPES), {"share": ["B"]})
+    result = total(single, roll_up([], {}, TYPES), {"share": ["B"]})
     assert result.value is None and result.missing == ("B",)
 
 
@@ -141,8 +146,8 @@ def test_ratio_with_numerator_and_denominator_from_different_agencies() -> None:
     beds = indicator(Aggregation.RATIO, numerator="ok", denominator="pop", factor=10000)
     expected = {"ok": ["SYT"], "pop": ["CTK"]}
     rolled = roll_up([value("SYT", "ok", 7000), value("CTK", "pop", 1_960_000)], {}, TYPES)
-    result = aggregate(beds, rolled, expected)
+    result = total(beds, rolled, expected)
     assert result.value is not None and round(result.value, 2) == 35.71
     assert result.covered == ("CTK", "SYT") and result.missing == ()
-    only_beds = aggregate(beds, roll_up([value("SYT", "ok", 7000)], {}, TYPES), expected)
+    only_beds = total(beds, roll_up([value("SYT", "ok", 7000)], {}, TYPES), expected)
     assert only_beds.value is None and only_beds.missing == ("CTK",) and only_beds.covered == ("SYT",)

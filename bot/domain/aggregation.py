@@ -8,17 +8,29 @@ is expected (a district with no industrial zone); "skipped" leaves it missing.
 Merged agencies are counted once, under their successor: `roll_up` maps each value to the active agency
 that now answers for it. Additive elements (counts and amounts) are summed into the successor's row;
 for shares, milestones and tasks the successor's own answer wins, else the most recent of the merged ones.
+
+Aggregation reads one `Column` per data element: who owes it, who has given a number, and the totals of
+those numbers. A column is either built here from rolled-up answers, or straight from one SQL GROUP BY
+(`storage.values.element_totals`), so that a province-wide summary never has to load every answer. Where a
+rule needs single agencies' numbers (the lead agency's, the agencies a paired ratio must leave out, a
+weighted mean's or the latest figure), `needs` names them, and `aggregate` reads them from a `RolledUp`
+holding at least those.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
-from bot.domain.models import Aggregation, Answer, ElementType, Indicator
+from bot.domain.models import Aggregation, Answer, ElementType, Indicator, ValueStatus
 
 ADDITIVE = frozenset({ElementType.NUMBER, ElementType.COUNT})
+# From the least final to the most: a figure built from an estimate is an estimate.
+STATUS_ORDER = (ValueStatus.ESTIMATE.value, ValueStatus.PRELIMINARY.value, ValueStatus.OFFICIAL.value)
+NO_STATUSES = (0, 0, 0)
+NO_AGENCIES: frozenset[str] = frozenset()
 
 
 class Figure(NamedTuple):
@@ -31,7 +43,7 @@ class Figure(NamedTuple):
     updated_at: Any  # comparable: ISO text from the database, or a datetime
     text: str | None = None
     note: str | None = None
-    status: str = "preliminary"
+    status: str = ValueStatus.PRELIMINARY.value
     updated_by: int | None = None
 
 
@@ -41,11 +53,13 @@ class Reported:
 
     number: float
     updated_at: Any
+    status: str = ValueStatus.PRELIMINARY.value
 
 
 @dataclass
 class RolledUp:
-    """Values per (agency, element) with merged agencies folded into their successors."""
+    """Values per (agency, element) with merged agencies folded into their successors. A number and a
+    "not applicable" never share a key: a number wins."""
 
     figures: dict[tuple[str, str], Reported] = field(default_factory=dict)
     not_applicable: set[tuple[str, str]] = field(default_factory=set)
@@ -56,14 +70,49 @@ class RolledUp:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One data element in one period, ready to aggregate."""
+
+    owing: frozenset[str] = NO_AGENCIES  # agencies assigned the element, less those that answered "not applicable"
+    answered: frozenset[str] = NO_AGENCIES  # those of them that gave a number
+    total: float = 0.0  # of the answered numbers
+    lowest: float | None = None
+    highest: float | None = None
+    statuses: tuple[int, int, int] = NO_STATUSES  # answered numbers per status, in STATUS_ORDER
+    expected: frozenset[str] = NO_AGENCIES  # agencies assigned the element
+
+    @property
+    def unanswered(self) -> frozenset[str]:
+        return self.owing - self.answered
+
+
+EMPTY = Column()
+
+
+@dataclass(frozen=True)
 class Aggregate:
     value: float | None
-    covered: tuple[str, ...]  # agencies whose figures are in the value
-    missing: tuple[str, ...]  # agencies that owe a figure and have not given it
+    covered_agencies: frozenset[str]  # agencies whose figures are in the value
+    owing_agencies: frozenset[str]  # agencies that owe a figure for it: the covered ones and the missing ones
+    status: str | None = None  # the least final status among the figures in the value
+
+    @cached_property
+    def missing_agencies(self) -> frozenset[str]:
+        """Agencies that owe a figure and have not given it (worked out only when asked: the previous
+        period's and the baseline's aggregates are read for their value alone)."""
+        return self.owing_agencies - self.covered_agencies
+
+    @cached_property
+    def covered(self) -> tuple[str, ...]:
+        return tuple(sorted(self.covered_agencies))
+
+    @cached_property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(sorted(self.missing_agencies))
 
     @property
     def partial(self) -> bool:
-        return bool(self.covered) and bool(self.missing)
+        return bool(self.covered_agencies) and bool(self.missing_agencies)
 
 
 def roll_up(
@@ -78,111 +127,178 @@ def roll_up(
         agency = successors.get(value.agency_code, value.agency_code)
         key = (agency, value.element_code)
         if value.answer == Answer.NOT_APPLICABLE:
-            result.not_applicable.add(key)
+            if key not in result.figures:
+                result.not_applicable.add(key)
             continue
         if value.answer != Answer.VALUE or value.number is None:
             continue
         is_own = agency == value.agency_code
+        status = str(value.status)
         existing = result.figures.get(key)
         if existing is None:
-            result.figures[key] = Reported(value.number, value.updated_at)
+            result.figures[key] = Reported(value.number, value.updated_at, status)
         elif element_types.get(value.element_code) in ADDITIVE:
-            latest = max(existing.updated_at, value.updated_at)
-            result.figures[key] = Reported(existing.number + value.number, latest)
+            result.figures[key] = Reported(
+                existing.number + value.number,
+                max(existing.updated_at, value.updated_at),
+                min(existing.status, status, key=STATUS_ORDER.index),
+            )
         elif is_own or (key not in own and value.updated_at > existing.updated_at):
-            result.figures[key] = Reported(value.number, value.updated_at)
+            result.figures[key] = Reported(value.number, value.updated_at, status)
         if is_own:
             own.add(key)
         result.not_applicable.discard(key)
     return result
 
 
-def aggregate(
-    indicator: Indicator,
-    rolled: RolledUp,
-    expected: Mapping[str, Iterable[str]],
-) -> Aggregate:
-    """The provincial value of `indicator`. `expected` maps element code -> agencies that owe it."""
-    elements = indicator.element_codes
-    owing = sorted(
-        {
-            agency
-            for element in elements
-            for agency in expected.get(element, ())
-            if (agency, element) not in rolled.not_applicable
+def columns(rolled: RolledUp, expected: Mapping[str, Iterable[str]]) -> dict[str, Column]:
+    """Every expected element's column, from rolled-up answers."""
+    result = {}
+    for element, agencies in expected.items():
+        assigned = frozenset(agencies)
+        owing = frozenset(a for a in assigned if (a, element) not in rolled.not_applicable)
+        reported = {a: rolled.figures[(a, element)] for a in owing if (a, element) in rolled.figures}
+        numbers = [figure.number for figure in reported.values()]
+        result[element] = Column(
+            owing=owing,
+            answered=frozenset(reported),
+            total=sum(numbers),
+            lowest=min(numbers, default=None),
+            highest=max(numbers, default=None),
+            statuses=status_counts(figure.status for figure in reported.values()),
+            expected=assigned,
+        )
+    return result
+
+
+def status_counts(statuses: Iterable[str]) -> tuple[int, int, int]:
+    counts = [0, 0, 0]
+    for status in statuses:
+        counts[STATUS_ORDER.index(status)] += 1
+    return counts[0], counts[1], counts[2]
+
+
+def least_final(statuses: Iterable[str]) -> str | None:
+    present = set(statuses)
+    return next((status for status in STATUS_ORDER if status in present), None)
+
+
+def needs(indicator: Indicator, columns: Mapping[str, Column]) -> set[tuple[str, str]]:
+    """The (agency, element) figures that `aggregate` must read one by one for this indicator; everything
+    else comes from the columns' totals."""
+    rule = indicator.aggregation
+    if rule is Aggregation.SINGLE:
+        return {(indicator.lead_agency or "", indicator.element or "")}
+    if rule is Aggregation.RATIO and _sources_differ(indicator, columns):
+        return set()
+    if rule not in (Aggregation.RATIO, Aggregation.WEIGHTED_MEAN, Aggregation.LATEST):
+        return set()
+    picked = [columns.get(code, EMPTY) for code in indicator.element_codes]
+    complete = _complete(picked)
+    if rule is Aggregation.RATIO:
+        return {
+            (agency, code)
+            for code, column in zip(indicator.element_codes, picked, strict=True)
+            for agency in column.answered - complete
         }
-    )
+    return {(agency, code) for code in indicator.element_codes for agency in complete}
+
+
+def aggregate(indicator: Indicator, columns: Mapping[str, Column], rolled: RolledUp) -> Aggregate:
+    """The provincial value of `indicator`; `rolled` holds at least the figures `needs` names."""
     if indicator.aggregation is Aggregation.SINGLE:
-        lead = indicator.lead_agency or ""
-        number = rolled.get(lead, indicator.element or "")
-        if number is None:
-            return Aggregate(None, (), (lead,) if lead in owing or not owing else ())
-        return Aggregate(number, (lead,), ())
-
-    if indicator.aggregation is Aggregation.RATIO and _sources_differ(indicator, expected):
-        return _cross_source_ratio(indicator, rolled, expected)
-    figures = rolled.figures
-    complete = [a for a in owing if all((a, e) in figures for e in elements)]
-    done = set(complete)
-    missing: tuple[str, ...] = tuple(a for a in owing if a not in done)
+        lead, code = indicator.lead_agency or "", indicator.element or ""
+        owing = columns.get(code, EMPTY).owing
+        reported = rolled.figures.get((lead, code))
+        if reported is None:
+            return Aggregate(None, NO_AGENCIES, frozenset({lead}) if lead in owing or not owing else NO_AGENCIES)
+        return Aggregate(reported.number, frozenset({lead}), frozenset({lead}), reported.status)
+    if indicator.aggregation is Aggregation.RATIO and _sources_differ(indicator, columns):
+        return _cross_source_ratio(indicator, columns)
+    picked = [columns.get(code, EMPTY) for code in indicator.element_codes]
+    owing = picked[0].owing.union(*(column.owing for column in picked[1:])) if len(picked) > 1 else picked[0].owing
+    complete = _complete(picked)
     if not complete:
-        return Aggregate(None, (), missing)
-    value = _combine(indicator, rolled, complete)
-    return Aggregate(value, tuple(complete), missing)
+        return Aggregate(None, NO_AGENCIES, owing)
+    value, status = _combine(indicator, picked, complete, rolled)
+    return Aggregate(_tidy(value), complete, owing, status)
 
 
-def _sources_differ(indicator: Indicator, expected: Mapping[str, Iterable[str]]) -> bool:
-    return set(expected.get(indicator.numerator or "", ())) != set(expected.get(indicator.denominator or "", ()))
+def _complete(picked: Sequence[Column]) -> frozenset[str]:
+    """The agencies that gave every element of the indicator."""
+    if len(picked) == 1:
+        return picked[0].answered  # no copy: a province-wide column has a thousand agencies
+    return picked[0].answered.intersection(*(column.answered for column in picked[1:]))
 
 
-def _cross_source_ratio(indicator: Indicator, rolled: RolledUp, expected: Mapping[str, Iterable[str]]) -> Aggregate:
+def _sources_differ(indicator: Indicator, columns: Mapping[str, Column]) -> bool:
+    numerator = columns.get(indicator.numerator or "", EMPTY)
+    denominator = columns.get(indicator.denominator or "", EMPTY)
+    return numerator.expected != denominator.expected
+
+
+def _cross_source_ratio(indicator: Indicator, columns: Mapping[str, Column]) -> Aggregate:
     """Numerator and denominator from different agencies (hospital beds from Health, population from
     Statistics): each side is summed over its own reporters, and a value needs every one of them, since a
     partial numerator over a full denominator would understate the ratio."""
-    totals: list[float] = []
-    covered: set[str] = set()
-    missing: set[str] = set()
-    for code in (indicator.numerator or "", indicator.denominator or ""):
-        total = 0.0
-        for agency in expected.get(code, ()):
-            if (agency, code) in rolled.not_applicable:
-                continue
-            number = rolled.get(agency, code)
-            if number is None:
-                missing.add(agency)
-            else:
-                covered.add(agency)
-                total += number
-        totals.append(total)
-    if missing or totals[1] == 0:
-        return Aggregate(None, tuple(sorted(covered - missing)), tuple(sorted(missing)))
-    return Aggregate(totals[0] / totals[1] * indicator.factor, tuple(sorted(covered)), ())
+    numerator = columns.get(indicator.numerator or "", EMPTY)
+    denominator = columns.get(indicator.denominator or "", EMPTY)
+    missing = numerator.unanswered | denominator.unanswered
+    covered = (numerator.answered | denominator.answered) - missing
+    if missing or denominator.total == 0:
+        return Aggregate(None, covered, covered | missing)
+    status = _least_final((numerator, denominator))
+    return Aggregate(_tidy(numerator.total / denominator.total * indicator.factor), covered, covered, status)
 
 
-def _combine(indicator: Indicator, rolled: RolledUp, agencies: list[str]) -> float | None:
-    def column(element: str | None) -> list[float]:
-        return [rolled.get(agency, element or "") or 0.0 for agency in agencies]
-
+def _combine(
+    indicator: Indicator, picked: Sequence[Column], complete: frozenset[str], rolled: RolledUp
+) -> tuple[float | None, str | None]:
     rule = indicator.aggregation
+    codes = indicator.element_codes
     if rule is Aggregation.RATIO:
-        denominator = sum(column(indicator.denominator))
+        # The columns' totals less the figures of agencies that gave only one side of the pair.
+        left_out = [
+            [rolled.figures[(agency, code)] for agency in column.answered - complete]
+            for code, column in zip(codes, picked, strict=True)
+        ]
+        numerator, denominator = (
+            column.total - sum(figure.number for figure in figures)
+            for column, figures in zip(picked, left_out, strict=True)
+        )
         if denominator == 0:
-            return None
-        return sum(column(indicator.numerator)) / denominator * indicator.factor
-    if rule is Aggregation.WEIGHTED_MEAN:
-        weights = column(indicator.weight)
+            return None, None
+        return numerator / denominator * indicator.factor, _least_final(picked, [f for side in left_out for f in side])
+    if rule in (Aggregation.WEIGHTED_MEAN, Aggregation.LATEST):
+        used = {code: [rolled.figures[(a, code)] for a in sorted(complete)] for code in codes}
+        status = least_final(f.status for figures in used.values() for f in figures)
+        numbers = used[indicator.element or ""]
+        if rule is Aggregation.LATEST:
+            return max(numbers, key=lambda f: f.updated_at).number, status
+        weights = [f.number for f in used[indicator.weight or ""]]
         if sum(weights) == 0:
-            return None
-        numbers = column(indicator.element)
-        return sum(n * w for n, w in zip(numbers, weights, strict=True)) / sum(weights)
-    numbers = column(indicator.element)
+            return None, None
+        return sum(f.number * w for f, w in zip(numbers, weights, strict=True)) / sum(weights), status
+    (column,) = picked
+    status = _least_final(picked)
     if rule is Aggregation.SUM:
-        return sum(numbers) * indicator.factor
+        return column.total * indicator.factor, status
     if rule is Aggregation.MIN:
-        return min(numbers)
+        return column.lowest, status
     if rule is Aggregation.MAX:
-        return max(numbers)
-    if rule is Aggregation.LATEST:
-        latest = max(agencies, key=lambda a: rolled.figures[(a, indicator.element or "")].updated_at)
-        return rolled.get(latest, indicator.element or "")
+        return column.highest, status
     raise ValueError(f"unknown aggregation {rule}")
+
+
+def _least_final(columns: Sequence[Column], left_out: Iterable[Reported] = ()) -> str | None:
+    """The least final status among the columns' numbers, less those left out of the value."""
+    counts = [sum(column.statuses[i] for column in columns) for i in range(len(STATUS_ORDER))]
+    for figure in left_out:
+        counts[STATUS_ORDER.index(figure.status)] -= 1
+    return next((status for status, count in zip(STATUS_ORDER, counts, strict=True) if count > 0), None)
+
+
+def _tidy(value: float | None) -> float | None:
+    """Twelve significant digits: far beyond any statistic's precision, and free of the float noise that
+    the order of additions and subtractions leaves (38.00000000000001)."""
+    return None if value is None else float(f"{value:.12g}")

@@ -11,6 +11,7 @@ from bot.domain.progress import Status, Trend
 from bot.domain.rendering import Translates, esc, shorten, split_lines
 
 if TYPE_CHECKING:
+    from bot.domain.aggregation import Figure
     from bot.summary_service import IndicatorSummary, Summary
 
 AREAS = ("economy", "society", "environment", "infrastructure", "security")
@@ -127,8 +128,11 @@ def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
     return line
 
 
-def indicator_detail(summary: Summary, item: IndicatorSummary, names: dict[str, str], t: Translates) -> list[str]:
-    """Everything about one indicator: value, target, path, coverage, values by agency and notes."""
+def indicator_detail(
+    summary: Summary, item: IndicatorSummary, figures: Sequence[Figure], names: dict[str, str], t: Translates
+) -> list[str]:
+    """Everything about one indicator: value, target, path, coverage, values by agency (`figures`: the
+    period's answers, at least those of the indicator's elements) and notes."""
     indicator = item.indicator
     assessment = item.assessment
     target_words = indicator.target_text_en if t.locale == "en" else indicator.target_text_vi
@@ -167,7 +171,7 @@ def indicator_detail(summary: Summary, item: IndicatorSummary, names: dict[str, 
         )
     lines.append(t.gettext("<b>By agency</b>"))
     codes = set(indicator.element_codes)
-    for figure in summary.figures:
+    for figure in figures:
         if figure.element_code in codes:
             element = summary.elements.get(figure.element_code)
             shown = t.number(figure.number) if figure.answer == "value" else esc(figure.answer)
