@@ -10,6 +10,7 @@ count for. So a province of a thousand agencies costs about what one GROUP BY ov
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -170,32 +171,33 @@ async def read_snapshots(
     successors: Mapping[str, str],
     types: Mapping[str, ElementType],
 ) -> dict[int, Snapshot]:
-    """The columns of several periods of one programme, from one GROUP BY (see the module docstring)."""
-    totals = {(row.period_id, row.element_code): row for row in await storage.values.element_totals(period_ids)}
+    """The columns of several periods of one programme (see the module docstring), read side by side on
+    the database's two connections."""
     not_applicable: defaultdict[tuple[int, str], set[str]] = defaultdict(set)
     for period_id, figure in await storage.values.not_numbers(period_ids):
         if figure.answer == Answer.NOT_APPLICABLE:
             not_applicable[(period_id, figure.element_code)].add(figure.agency_code)
-    moved = frozenset(code for code, successor in successors.items() if successor != code)
-    predecessors: defaultdict[str, list[str]] = defaultdict(list)
-    for code in moved:
-        predecessors[successors[code]].append(code)
 
-    snapshots = {}
-    for period_id in period_ids:
+    async def read(period_id: int, aside: bool) -> Snapshot:
+        totals = {row.element_code: row for row in await storage.values.element_totals(period_id, aside=aside)}
         found: dict[str, Column] = {}
         odd: list[str] = []  # elements answered by agencies not assigned them: rolled up from their answers
         for code, expected in reporters.items():
-            row = totals.get((period_id, code))
+            row = totals.get(code)
             answered = row.answered if row else frozenset()
             waived = frozenset(not_applicable.get((period_id, code), ()))
-            if not (answered | waived) <= expected or not moved.isdisjoint(answered | waived):
+            # Assignments name active agencies only (a merger moves them, a retirement drops them, a catalogue
+            # naming any other is refused), so an answer from outside them is a merged, retired or reassigned
+            # agency's.
+            if not (answered <= expected and waived <= expected):
                 odd.append(code)
-            elif row is None:
-                found[code] = Column(owing=expected - waived, expected=expected)
+                continue
+            owing = expected - waived if waived else expected  # no copy of a thousand codes when none waived
+            if row is None:
+                found[code] = Column(owing=owing, expected=expected)
             else:
                 found[code] = Column(
-                    owing=expected - waived if waived else expected,
+                    owing=owing,
                     answered=answered,
                     total=row.total,
                     lowest=row.lowest,
@@ -203,18 +205,17 @@ async def read_snapshots(
                     statuses=row.statuses,
                     expected=expected,
                 )
-        figures = await storage.values.figures(period_id, odd) if odd else []
+        figures = await storage.values.figures(period_id, odd, aside=aside) if odd else []
         rolled = roll_up(figures, successors, types)
         found |= columns(rolled, {code: reporters[code] for code in odd})
         wanted = {pair for indicator in indicators for pair in needs(indicator, found) if pair[1] not in odd}
-        if wanted:
-            with_predecessors = wanted | {
-                (old, code) for agency, code in wanted for old in predecessors.get(agency, ())
-            }
-            figures += await storage.values.figures_of(period_id, with_predecessors)
+        if wanted:  # none of them has a merged agency's answer: those elements are rolled up above
+            figures += await storage.values.figures_of(period_id, wanted, aside=aside)
             rolled = roll_up(figures, successors, types)
-        snapshots[period_id] = Snapshot(found, rolled)
-    return snapshots
+        return Snapshot(found, rolled)
+
+    snapshots = await asyncio.gather(*(read(period_id, index % 2 == 1) for index, period_id in enumerate(period_ids)))
+    return dict(zip(period_ids, snapshots, strict=True))
 
 
 def _baseline(indicator: Indicator, programme: Programme, snapshot: Snapshot | None) -> tuple[int, float] | None:

@@ -6,7 +6,6 @@ value's version (a writer who saw an older version gets a ValueConflict instead 
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Collection
 from datetime import datetime
@@ -233,7 +232,9 @@ class ValueRepository:
             )
         return len(records)
 
-    async def figures(self, period_id: int, elements: Collection[str] | None = None) -> list[Figure]:
+    async def figures(
+        self, period_id: int, elements: Collection[str] | None = None, *, aside: bool = False
+    ) -> list[Figure]:
         """A period's answers as light rows, in one query, all or those of some elements: for details and
         exports, and for aggregating the rare elements that totals cannot (see bot.summary_service)."""
         chosen = ""
@@ -243,12 +244,15 @@ class ValueRepository:
             f'SELECT {FIGURE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
             f" WHERE v.period_id = ?{chosen} ORDER BY v.agency_code, e.position",
             (period_id, *(elements or ())),
+            aside=aside,
         )
         return [Figure(*row) for row in rows]
 
-    async def figures_of(self, period_id: int, pairs: Collection[tuple[str, str]]) -> list[Figure]:
+    async def figures_of(
+        self, period_id: int, pairs: Collection[tuple[str, str]], *, aside: bool = False
+    ) -> list[Figure]:
         """The answers of some (agency code, element code) pairs of a period, each found through the key."""
-        ids = await self._element_ids(period_id)
+        ids = await self._element_ids(period_id, aside=aside)
         keys = sorted((agency, ids[code]) for agency, code in pairs if code in ids)
         found: list[Figure] = []
         chunk = 5000  # two parameters a pair, well under SQLite's limit of 32,766
@@ -260,21 +264,16 @@ class ValueRepository:
                 " AND v.agency_code = w.agency_code AND v.element_id = w.element_id"
                 " JOIN data_elements e ON e.id = v.element_id",
                 (*(item for key in part for item in key), period_id),
+                aside=aside,
             )
             found += (Figure(*row) for row in rows)
         return found
 
-    async def element_totals(self, period_ids: Collection[int]) -> list[ElementTotals]:
-        """Per period and element, who gave a number and the totals of those numbers: one GROUP BY over each
-        period's rows, the whole of what a summary reads in bulk. The periods are read side by side, on the
-        database's two connections."""
-        parts = await asyncio.gather(
-            *(self._element_totals(period_id, aside=index % 2 == 1) for index, period_id in enumerate(period_ids))
-        )
-        return [row for part in parts for row in part]
-
-    async def _element_totals(self, period_id: int, *, aside: bool) -> list[ElementTotals]:
-        codes = {element_id: code for code, element_id in (await self._element_ids(period_id)).items()}
+    async def element_totals(self, period_id: int, *, aside: bool = False) -> list[ElementTotals]:
+        """Per element, who gave a number in the period and the totals of those numbers: one GROUP BY over
+        the period's rows, the whole of what a summary reads in bulk. `aside` runs it on the database's
+        second connection, beside another period's."""
+        codes = {element_id: code for code, element_id in (await self._element_ids(period_id, aside=aside)).items()}
 
         def make(_: sqlite3.Cursor, row: tuple[Any, ...]) -> ElementTotals:
             element_id, answered, total, lowest, highest, estimates, preliminary, count = row
@@ -297,11 +296,12 @@ class ValueRepository:
             aside=aside,
         )
 
-    async def _element_ids(self, period_id: int) -> dict[str, int]:
+    async def _element_ids(self, period_id: int, *, aside: bool = False) -> dict[str, int]:
         """Element code -> id, for the programme of a period."""
         rows = await self.db.fetch_all(
             "SELECT e.code, e.id FROM data_elements e JOIN periods p ON p.programme_id = e.programme_id WHERE p.id = ?",
             (period_id,),
+            aside=aside,
         )
         return {row[0]: row[1] for row in rows}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.aggregation import Aggregate, RolledUp, aggregate, columns, roll_up
-from bot.domain.models import Aggregation, Answer, ElementType, Indicator, Value
+from bot.domain.models import Aggregation, Answer, ElementType, Indicator, Value, ValueStatus
 
 T0 = datetime(2025, 12, 1, tzinfo=UTC)
 TYPES = {
@@ -16,13 +16,21 @@ TYPES = {
 }
 
 
-def value(agency: str, element: str, number: float | None, minutes: int = 0, answer: Answer = Answer.VALUE) -> Value:
+def value(
+    agency: str,
+    element: str,
+    number: float | None,
+    minutes: int = 0,
+    answer: Answer = Answer.VALUE,
+    status: ValueStatus = ValueStatus.PRELIMINARY,
+) -> Value:
     return Value(
         period_id=1,
         agency_code=agency,
         element_code=element,
         number=number,
         answer=answer,
+        status=status,
         updated_at=T0 + timedelta(minutes=minutes),
     )
 
@@ -151,3 +159,14 @@ def test_ratio_with_numerator_and_denominator_from_different_agencies() -> None:
     assert result.covered == ("CTK", "SYT") and result.missing == ()
     only_beds = total(beds, roll_up([value("SYT", "ok", 7000)], {}, TYPES), expected)
     assert only_beds.value is None and only_beds.missing == ("CTK",) and only_beds.covered == ("SYT",)
+
+
+def test_value_status_is_the_least_final_of_the_figures_in_the_value() -> None:
+    official = ValueStatus.OFFICIAL
+    values = [value("A", "ok", 9, status=official), value("A", "total", 10, status=official)]
+    # B's estimate of its numerator is left out of the ratio (B gave no denominator), so it does not count.
+    rolled = roll_up([*values, value("B", "ok", 3, status=ValueStatus.ESTIMATE)], {}, TYPES)
+    assert total(RATIO, rolled, EXPECTED).status == "official"
+    rolled = roll_up([*values, value("B", "ok", 3), value("B", "total", 5, status=ValueStatus.ESTIMATE)], {}, TYPES)
+    assert total(RATIO, rolled, EXPECTED).status == "estimate"
+    assert total(indicator(Aggregation.SUM, element="ok"), rolled, EXPECTED).status == "preliminary"
