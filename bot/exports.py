@@ -158,47 +158,81 @@ def summary_csv(summary: Summary, t: Translates) -> bytes:
 
 
 def summary_xlsx(summary: Summary, figures: Sequence[aggregation.Figure], t: Translates) -> bytes:
-    """The workbook for an official report; `figures` (the period's answers) fill the raw values sheet."""
+    """The workbook for an official report; `figures` (the period's answers) fill the raw values sheet.
+
+    Written in openpyxl's write-only mode, row by row: a province of a thousand agencies has a hundred
+    thousand raw values, which a normal workbook would hold in memory as a million cell objects."""
     from openpyxl import Workbook  # imported here: openpyxl costs ~28 MB, and most processes never export
 
-    workbook = Workbook()
-    _main_sheet(workbook.active, summary, t)
-    _completeness_sheet(workbook.create_sheet(t.gettext("Completeness")), summary, t)
-    _raw_sheet(workbook.create_sheet(t.gettext("Raw values")), summary, figures, t)
+    workbook = Workbook(write_only=True)
+    _main_sheet(Sheet(workbook.create_sheet(t.gettext("Summary"))), summary, t)
+    _completeness_sheet(Sheet(workbook.create_sheet(t.gettext("Completeness"))), summary, t)
+    _raw_sheet(Sheet(workbook.create_sheet(t.gettext("Raw values"))), summary, figures, t)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _title(sheet: Any, lines: list[str], width: int) -> None:
-    from openpyxl.styles import Alignment, Font
+class Sheet:
+    """A write-only worksheet and the styles its cells share. Column widths and the frozen header must be
+    set before the first row, since they come first in the file."""
 
-    for row, text in enumerate(lines, start=1):
-        sheet.cell(row=row, column=1, value=text).font = Font(bold=row == 1, size=14 if row == 1 else 11)
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    def __init__(self, sheet: Any) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.sheet = sheet
+        self.rows = 0
+        self.title_font = Font(bold=True, size=14)
+        self.subtitle_font = Font(size=11)
+        self.bold = Font(bold=True)
+        self.centred = Alignment(horizontal="center")
+        self.header_fill = PatternFill("solid", fgColor="D9E1F2")
+        self.header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.top = Alignment(vertical="top")
+        self.top_wrapped = Alignment(vertical="top", wrap_text=True)
+        self.status_fills = {status: PatternFill("solid", fgColor=colour) for status, colour in FILLS.items()}
+
+    def layout(self, widths: list[int], header_row: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for column, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(column)].width = width
+        self.sheet.freeze_panes = f"A{header_row + 1}"
+
+    def cell(self, value: Any, **style: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self.sheet, value=value)
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    def append(self, values: Sequence[Any]) -> None:
+        self.sheet.append(values)
+        self.rows += 1
+
+    def title(self, lines: list[str], width: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for number, text in enumerate(lines):
+            font = self.title_font if number == 0 else self.subtitle_font
+            self.append([self.cell(text, font=font, alignment=self.centred)])
+            self.sheet.merged_cells.add(f"A{self.rows}:{get_column_letter(width)}{self.rows}")
+
+    def header(self, headers: list[str]) -> None:
+        self.append(
+            [
+                self.cell(text, font=self.bold, fill=self.header_fill, alignment=self.header_alignment)
+                for text in headers
+            ]
+        )
 
 
-def _header_row(sheet: Any, row: int, headers: list[str], widths: list[int]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    for column, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=row, column=column, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = f"A{row + 1}"  # a string: sheet.cell() would create the row and shift append()
-
-
-def _main_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    sheet.title = t.gettext("Summary")
+def _main_sheet(sheet: Sheet, summary: Summary, t: Translates) -> None:
     period = summary.period
-    _title(
-        sheet,
+    header = 5
+    sheet.layout([6, 48, 14, 26, 16, 16, 11, 16, 60], header)
+    sheet.title(
         [
             t.gettext("PROGRESS REPORT ON THE PROGRAMME'S TARGETS"),
             summary.programme.title_en if t.locale == "en" else summary.programme.title_vi,
@@ -208,30 +242,29 @@ def _main_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
         ],
         9,
     )
-    header = 5
-    _header_row(sheet, header, _headers(summary, t), [6, 48, 14, 26, 16, 16, 11, 16, 60])
-    row = header + 1
+    while sheet.rows < header - 1:
+        sheet.append([])
+    sheet.header(_headers(summary, t))
     area = None
     items = dict(numbered(summary))
+    formats = {5: "#,##0.00", 6: "#,##0.00", 7: "0.0%"}
     for values in _rows(summary, t):
         item = items[values[0]]
         if item.indicator.area != area:
             area = item.indicator.area
-            cell = sheet.cell(row=row, column=2, value=area_name(area, t))
-            cell.font = Font(bold=True)
-            row += 1
+            sheet.append([None, sheet.cell(area_name(area, t), font=sheet.bold)])
+        row = []
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=column, value=value)
-            cell.alignment = Alignment(vertical="top", wrap_text=column in (2, 4, 9))
-            if column in (5, 6):
-                cell.number_format = "#,##0.00"
-            elif column == 7:
-                cell.number_format = "0.0%"
-        sheet.cell(row=row, column=8).fill = PatternFill("solid", fgColor=FILLS[item.assessment.status])
-        row += 1
+            style: dict[str, Any] = {"alignment": sheet.top_wrapped if column in (2, 4, 9) else sheet.top}
+            if column in formats:
+                style["number_format"] = formats[column]
+            if column == 8:
+                style["fill"] = sheet.status_fills[item.assessment.status]
+            row.append(sheet.cell(value, **style))
+        sheet.append(row)
 
 
-def _completeness_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
+def _completeness_sheet(sheet: Sheet, summary: Summary, t: Translates) -> None:
     headers = [
         t.gettext("No."),
         t.gettext("Agency"),
@@ -241,8 +274,10 @@ def _completeness_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
         t.gettext("On time"),
         t.gettext("Missing items"),
     ]
-    _title(sheet, [t.gettext("REPORTING STATUS, PERIOD {period}").format(period=summary.period.code)], len(headers))
-    _header_row(sheet, 3, headers, [6, 44, 12, 12, 20, 10, 70])
+    sheet.layout([6, 44, 12, 12, 20, 10, 70], 3)
+    sheet.title([t.gettext("REPORTING STATUS, PERIOD {period}").format(period=summary.period.code)], len(headers))
+    sheet.append([])
+    sheet.header(headers)
     for number, report in enumerate(summary.agencies, start=1):
         submission = report.submission
         sheet.append(
@@ -258,7 +293,7 @@ def _completeness_sheet(sheet: Any, summary: Summary, t: Translates) -> None:
         )
 
 
-def _raw_sheet(sheet: Any, summary: Summary, figures: Sequence[aggregation.Figure], t: Translates) -> None:
+def _raw_sheet(sheet: Sheet, summary: Summary, figures: Sequence[aggregation.Figure], t: Translates) -> None:
     headers = [
         t.gettext("Agency"),
         t.gettext("Item"),
@@ -271,16 +306,18 @@ def _raw_sheet(sheet: Any, summary: Summary, figures: Sequence[aggregation.Figur
         t.gettext("Entered by"),
         t.gettext("Entered at"),
     ]
-    _header_row(sheet, 1, headers, [16, 50, 12, 12, 16, 14, 12, 40, 12, 22])
-    for row, figure in enumerate(figures, start=2):
-        element = summary.elements.get(figure.element_code)
+    sheet.layout([16, 50, 12, 12, 16, 14, 12, 40, 12, 22], 1)
+    sheet.header(headers)
+    names = {code: (element.name(t.locale), element.unit) for code, element in summary.elements.items()}
+    for figure in figures:
+        name, unit = names.get(figure.element_code, (figure.element_code, ""))
         sheet.append(
             [
                 figure.agency_code,
-                element.name(t.locale) if element else figure.element_code,
-                element.unit if element else "",
+                name,
+                unit,
                 figure.answer,
-                figure.number,
+                sheet.cell(figure.number, number_format="#,##0.####"),
                 figure.text,
                 figure.status,
                 figure.note,
@@ -288,8 +325,6 @@ def _raw_sheet(sheet: Any, summary: Summary, figures: Sequence[aggregation.Figur
                 str(figure.updated_at),
             ]
         )
-        # Not sheet.max_row: openpyxl computes it over every cell, which made this loop quadratic.
-        sheet.cell(row=row, column=5).number_format = "#,##0.####"
 
 
 def summary_png(summary: Summary, t: Translates) -> bytes:
