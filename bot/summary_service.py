@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,6 +41,7 @@ from bot.domain.periods import previous_period_code
 from bot.domain.progress import Assessment, assess
 from storage import Storage
 from storage.agencies import successor_map
+from storage.values import ElementTotals
 
 
 @dataclass(frozen=True)
@@ -105,21 +106,24 @@ class Snapshot:
 async def build_summary(storage: Storage, period: Period) -> Summary:
     programme = await storage.catalogue.programme_by_id(period.programme_id)
     assert programme is not None
-    indicators = await storage.catalogue.indicators(programme.id)
-    elements = {element.code: element for element in await storage.catalogue.elements(programme.id)}
-    everyone = await storage.agencies.all()
-    agencies = {agency.code: agency for agency in everyone}
-    successors = successor_map(everyone)
-    reporters = await storage.catalogue.reporters(programme.id)
-
     previous_code = previous_period_code(period.code)
     earlier = await storage.periods.get(programme.id, previous_code) if previous_code else None
     baseline_period = None
     if programme.baseline_year is not None and programme.baseline_year < period.starts_on.year:
         baseline_period = await storage.periods.get(programme.id, str(programme.baseline_year))
-    read = [p for p in (period, earlier, baseline_period) if p is not None]
+    read = [p.id for p in (period, earlier, baseline_period) if p is not None]
+    reporters = await storage.catalogue.reporters(programme.id)
+    # The GROUP BYs take longest: they start now, each period on a read-only connection of its own, and
+    # the rest of the catalogue is read on the main connection meanwhile.
+    built = asyncio.ensure_future(read_columns(storage, read, reporters))
+
+    indicators = await storage.catalogue.indicators(programme.id)
+    elements = {element.code: element for element in await storage.catalogue.elements(programme.id)}
+    everyone = await storage.agencies.all()
+    agencies = {agency.code: agency for agency in everyone}
+    successors = successor_map(everyone)
     types = {code: element.type for code, element in elements.items()}
-    snapshots = await read_snapshots(storage, [p.id for p in read], indicators, reporters, successors, types)
+    snapshots = await read_snapshots(storage, await built, indicators, reporters, successors, types)
     current = snapshots[period.id]
     previous_snapshot = snapshots[earlier.id] if earlier else None
     baseline_snapshot = snapshots[baseline_period.id] if baseline_period else None
@@ -163,59 +167,95 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
     )
 
 
+ODD = None  # an element whose column cannot come from totals: it is rolled up from its answers
+
+
+async def read_columns(
+    storage: Storage, period_ids: list[int], reporters: Mapping[str, frozenset[str]]
+) -> dict[int, dict[str, Column | None]]:
+    """Each period's columns, from its GROUP BY, side by side: period number i on read-only connection i,
+    its columns built in that connection's thread while the other connection is still reading. ODD marks
+    the elements answered by an agency not assigned them."""
+    waived: defaultdict[int, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for period_id, figure in await storage.values.not_numbers(period_ids):
+        if figure.answer == Answer.NOT_APPLICABLE:
+            waived[period_id][figure.element_code].add(figure.agency_code)
+    built = await asyncio.gather(
+        *(
+            storage.values.element_totals(period_id, _column_builder(reporters, waived[period_id]), reader=index)
+            for index, period_id in enumerate(period_ids)
+        )
+    )
+    result = {}
+    for period_id, pairs in zip(period_ids, built, strict=True):
+        found = dict(pairs)
+        for code, expected in reporters.items():
+            if code not in found:  # nobody gave a number
+                owing = _owing(expected, waived[period_id].get(code))
+                found[code] = ODD if owing is None else Column(owing=owing, unanswered=owing, expected=expected)
+        result[period_id] = found
+    return result
+
+
+def _column_builder(
+    reporters: Mapping[str, frozenset[str]], waived: Mapping[str, set[str]]
+) -> Callable[[ElementTotals], tuple[str, Column | None]]:
+    def build(row: ElementTotals) -> tuple[str, Column | None]:
+        expected = reporters.get(row.element_code, frozenset())
+        owing = _owing(expected, waived.get(row.element_code))
+        # Assignments name active agencies only (a merger moves them, a retirement drops them, a catalogue
+        # naming any other is refused), so an answer from outside them is a merged, retired or reassigned
+        # agency's, and only rolling up its answers can say what it counts for.
+        if owing is None or not row.answered <= owing:
+            return row.element_code, ODD
+        column = Column(
+            owing=owing,
+            answered=row.answered,
+            unanswered=owing - row.answered,
+            total=row.total,
+            lowest=row.lowest,
+            highest=row.highest,
+            statuses=row.statuses,
+            expected=expected,
+        )
+        return row.element_code, column
+
+    return build
+
+
+def _owing(expected: frozenset[str], waived: set[str] | None) -> frozenset[str] | None:  # None: ODD
+    """The agencies assigned an element less those that answered "not applicable"; ODD when one that
+    answered so was not assigned it."""
+    if not waived:
+        return expected  # no copy of a thousand codes
+    return expected - waived if waived <= expected else ODD
+
+
 async def read_snapshots(
     storage: Storage,
-    period_ids: list[int],
+    built: Mapping[int, Mapping[str, Column | None]],
     indicators: list[Indicator],
     reporters: Mapping[str, frozenset[str]],
     successors: Mapping[str, str],
     types: Mapping[str, ElementType],
 ) -> dict[int, Snapshot]:
-    """The columns of several periods of one programme (see the module docstring), read side by side on
-    the database's two connections."""
-    not_applicable: defaultdict[tuple[int, str], set[str]] = defaultdict(set)
-    for period_id, figure in await storage.values.not_numbers(period_ids):
-        if figure.answer == Answer.NOT_APPLICABLE:
-            not_applicable[(period_id, figure.element_code)].add(figure.agency_code)
+    """Each period's snapshot from its `read_columns`: the elements rolled up from their answers, and the
+    single figures the indicators need, read side by side."""
 
-    async def read(period_id: int, aside: bool) -> Snapshot:
-        totals = {row.element_code: row for row in await storage.values.element_totals(period_id, aside=aside)}
-        found: dict[str, Column] = {}
-        odd: list[str] = []  # elements answered by agencies not assigned them: rolled up from their answers
-        for code, expected in reporters.items():
-            row = totals.get(code)
-            answered = row.answered if row else frozenset()
-            waived = frozenset(not_applicable.get((period_id, code), ()))
-            # Assignments name active agencies only (a merger moves them, a retirement drops them, a catalogue
-            # naming any other is refused), so an answer from outside them is a merged, retired or reassigned
-            # agency's.
-            if not (answered <= expected and waived <= expected):
-                odd.append(code)
-                continue
-            owing = expected - waived if waived else expected  # no copy of a thousand codes when none waived
-            if row is None:
-                found[code] = Column(owing=owing, expected=expected)
-            else:
-                found[code] = Column(
-                    owing=owing,
-                    answered=answered,
-                    total=row.total,
-                    lowest=row.lowest,
-                    highest=row.highest,
-                    statuses=row.statuses,
-                    expected=expected,
-                )
-        figures = await storage.values.figures(period_id, odd, aside=aside) if odd else []
+    async def read(period_id: int, reader: int) -> Snapshot:
+        found = {code: column for code, column in built[period_id].items() if column is not ODD}
+        odd = [code for code, column in built[period_id].items() if column is ODD]
+        figures = await storage.values.figures(period_id, odd, reader=reader) if odd else []
         rolled = roll_up(figures, successors, types)
         found |= columns(rolled, {code: reporters[code] for code in odd})
         wanted = {pair for indicator in indicators for pair in needs(indicator, found) if pair[1] not in odd}
         if wanted:  # none of them has a merged agency's answer: those elements are rolled up above
-            figures += await storage.values.figures_of(period_id, wanted, aside=aside)
+            figures += await storage.values.figures_of(period_id, wanted, reader=reader)
             rolled = roll_up(figures, successors, types)
         return Snapshot(found, rolled)
 
-    snapshots = await asyncio.gather(*(read(period_id, index % 2 == 1) for index, period_id in enumerate(period_ids)))
-    return dict(zip(period_ids, snapshots, strict=True))
+    snapshots = await asyncio.gather(*(read(period_id, index) for index, period_id in enumerate(built)))
+    return dict(zip(built, snapshots, strict=True))
 
 
 def _baseline(indicator: Indicator, programme: Programme, snapshot: Snapshot | None) -> tuple[int, float] | None:

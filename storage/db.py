@@ -22,20 +22,22 @@ import aiosqlite
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+READERS = 2  # a summary reads two periods side by side
 T = TypeVar("T")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 class Database:
-    """One aiosqlite connection with a lock that serialises this process's write transactions, and a second,
-    read-only one, opened on first use, for a long read that should run beside the first (`aside=True`)."""
+    """One aiosqlite connection with a lock that serialises this process's write transactions, and
+    `READERS` read-only ones, opened on first use, for long reads that should run beside it and each other
+    (`reader=0`, `reader=1`)."""
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
         self._write_lock = asyncio.Lock()
-        self._reader: aiosqlite.Connection | None = None
-        self._reader_lock = asyncio.Lock()
+        self._readers: dict[int, aiosqlite.Connection] = {}
+        self._readers_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -50,24 +52,26 @@ class Database:
         return cls(connection, path)
 
     async def close(self) -> None:
-        if self._reader is not None:
-            await self._reader.close()
+        for reader in self._readers.values():
+            await reader.close()
         await self.connection.close()
 
-    async def _aside(self) -> aiosqlite.Connection:
-        """The read-only connection. Each aiosqlite connection has its own thread and SQLite lets go of the
-        GIL while it steps, so two long queries on the two connections use two cores; WAL lets it read
-        beside a writer. An in-memory database has nothing to share, so it reads on the main connection."""
-        if str(self.path) == ":memory:":
+    async def _connection(self, reader: int | None) -> aiosqlite.Connection:
+        """The main connection, or read-only connection number `reader` (modulo READERS). Each aiosqlite
+        connection has its own thread and SQLite lets go of the GIL while it steps, so long queries on
+        different connections use different cores; WAL lets them read beside a writer. An in-memory
+        database has nothing to share, so it reads on the main connection."""
+        if reader is None or str(self.path) == ":memory:":
             return self.connection
-        async with self._reader_lock:
-            if self._reader is None:
-                reader = await aiosqlite.connect(self.path, isolation_level=None)
-                reader.row_factory = aiosqlite.Row
-                await reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                await reader.execute("PRAGMA query_only = ON")
-                self._reader = reader
-            return self._reader
+        number = reader % READERS
+        async with self._readers_lock:
+            if number not in self._readers:
+                connection = await aiosqlite.connect(self.path, isolation_level=None)
+                connection.row_factory = aiosqlite.Row
+                await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                await connection.execute("PRAGMA query_only = ON")
+                self._readers[number] = connection
+            return self._readers[number]
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -82,9 +86,9 @@ class Database:
             await self.connection.execute("COMMIT")
 
     async def fetch_all(
-        self, sql: str, parameters: tuple[object, ...] = (), *, aside: bool = False
+        self, sql: str, parameters: tuple[object, ...] = (), *, reader: int | None = None
     ) -> list[aiosqlite.Row]:
-        connection = await self._aside() if aside else self.connection
+        connection = await self._connection(reader)
         async with connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
 
@@ -94,11 +98,11 @@ class Database:
         sql: str,
         parameters: tuple[object, ...] = (),
         *,
-        aside: bool = False,
+        reader: int | None = None,
     ) -> list[T]:
         """Rows turned into objects by `make`, which runs in the connection's own thread: while it builds
-        objects there, the other connection's query can go on."""
-        connection = await self._aside() if aside else self.connection
+        objects there, another connection's query can go on."""
+        connection = await self._connection(reader)
         async with connection.execute(sql, parameters) as cursor:
             cursor.row_factory = make  # type: ignore[assignment]  # aiosqlite's annotation says a type
             return list(await cursor.fetchall())  # type: ignore[arg-type]

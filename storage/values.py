@@ -7,9 +7,9 @@ value's version (a writer who saw an older version gets a ValueConflict instead 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import aiosqlite
 
@@ -36,6 +36,9 @@ CHANGE_COLUMNS = (
     " c.old_text, c.new_answer, c.new_number, c.new_text, c.note, c.status, c.changed_by,"
     " c.changed_at"
 )
+
+
+T = TypeVar("T")
 
 
 class ElementTotals(NamedTuple):
@@ -233,7 +236,7 @@ class ValueRepository:
         return len(records)
 
     async def figures(
-        self, period_id: int, elements: Collection[str] | None = None, *, aside: bool = False
+        self, period_id: int, elements: Collection[str] | None = None, *, reader: int | None = None
     ) -> list[Figure]:
         """A period's answers as light rows, in one query, all or those of some elements: for details and
         exports, and for aggregating the rare elements that totals cannot (see bot.summary_service)."""
@@ -244,15 +247,15 @@ class ValueRepository:
             f'SELECT {FIGURE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
             f" WHERE v.period_id = ?{chosen} ORDER BY v.agency_code, e.position",
             (period_id, *(elements or ())),
-            aside=aside,
+            reader=reader,
         )
         return [Figure(*row) for row in rows]
 
     async def figures_of(
-        self, period_id: int, pairs: Collection[tuple[str, str]], *, aside: bool = False
+        self, period_id: int, pairs: Collection[tuple[str, str]], *, reader: int | None = None
     ) -> list[Figure]:
         """The answers of some (agency code, element code) pairs of a period, each found through the key."""
-        ids = await self._element_ids(period_id, aside=aside)
+        ids = await self._element_ids(period_id, reader=reader)
         keys = sorted((agency, ids[code]) for agency, code in pairs if code in ids)
         found: list[Figure] = []
         chunk = 5000  # two parameters a pair, well under SQLite's limit of 32,766
@@ -264,27 +267,32 @@ class ValueRepository:
                 " AND v.agency_code = w.agency_code AND v.element_id = w.element_id"
                 " JOIN data_elements e ON e.id = v.element_id",
                 (*(item for key in part for item in key), period_id),
-                aside=aside,
+                reader=reader,
             )
             found += (Figure(*row) for row in rows)
         return found
 
-    async def element_totals(self, period_id: int, *, aside: bool = False) -> list[ElementTotals]:
+    async def element_totals(
+        self, period_id: int, build: Callable[[ElementTotals], T], *, reader: int | None = None
+    ) -> list[T]:
         """Per element, who gave a number in the period and the totals of those numbers: one GROUP BY over
-        the period's rows, the whole of what a summary reads in bulk. `aside` runs it on the database's
-        second connection, beside another period's."""
-        codes = {element_id: code for code, element_id in (await self._element_ids(period_id, aside=aside)).items()}
+        the period's rows, the whole of what a summary reads in bulk. Each row is handed to `build` in the
+        connection's own thread (`reader` names a read-only connection), so that several periods are read
+        and built side by side."""
+        codes = {element_id: code for code, element_id in (await self._element_ids(period_id, reader=reader)).items()}
 
-        def make(_: sqlite3.Cursor, row: tuple[Any, ...]) -> ElementTotals:
+        def make(_: sqlite3.Cursor, row: tuple[Any, ...]) -> T:
             element_id, answered, total, lowest, highest, estimates, preliminary, count = row
-            return ElementTotals(
-                period_id=period_id,
-                element_code=codes[element_id],
-                answered=frozenset(answered.split(",")),  # agency codes cannot contain a comma
-                total=total,
-                lowest=lowest,
-                highest=highest,
-                statuses=(estimates, preliminary, count - estimates - preliminary),
+            return build(
+                ElementTotals(
+                    period_id=period_id,
+                    element_code=codes[element_id],
+                    answered=frozenset(answered.split(",")),  # agency codes cannot contain a comma
+                    total=total,
+                    lowest=lowest,
+                    highest=highest,
+                    statuses=(estimates, preliminary, count - estimates - preliminary),
+                )
             )
 
         return await self.db.fetch_all_as(
@@ -293,15 +301,15 @@ class ValueRepository:
             " SUM(status = 'estimate'), SUM(status = 'preliminary'), COUNT(*)"
             " FROM \"values\" WHERE period_id = ? AND answer = 'value' AND number IS NOT NULL GROUP BY element_id",
             (period_id,),
-            aside=aside,
+            reader=reader,
         )
 
-    async def _element_ids(self, period_id: int, *, aside: bool = False) -> dict[str, int]:
+    async def _element_ids(self, period_id: int, *, reader: int | None = None) -> dict[str, int]:
         """Element code -> id, for the programme of a period."""
         rows = await self.db.fetch_all(
             "SELECT e.code, e.id FROM data_elements e JOIN periods p ON p.programme_id = e.programme_id WHERE p.id = ?",
             (period_id,),
-            aside=aside,
+            reader=reader,
         )
         return {row[0]: row[1] for row in rows}
 
@@ -321,7 +329,8 @@ class ValueRepository:
             " WHERE v.period_id = ? AND v.note IS NOT NULL",
             (period_id,),
         )
-        return [Figure(*row) for row in rows]
+        # Sorted here: an ORDER BY would lead SQLite to walk the whole period in key order instead.
+        return sorted((Figure(*row) for row in rows), key=lambda figure: figure.agency_code)
 
     async def for_period(self, period_id: int) -> list[Value]:
         rows = await self.db.fetch_all(

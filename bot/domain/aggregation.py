@@ -71,19 +71,18 @@ class RolledUp:
 
 @dataclass(frozen=True)
 class Column:
-    """One data element in one period, ready to aggregate."""
+    """One data element in one period, ready to aggregate. Agencies are held as sets of codes; a column's
+    `unanswered` set is usually small, and the rules below work on it rather than on the large ones, since
+    a province-wide element has a thousand agencies."""
 
     owing: frozenset[str] = NO_AGENCIES  # agencies assigned the element, less those that answered "not applicable"
     answered: frozenset[str] = NO_AGENCIES  # those of them that gave a number
+    unanswered: frozenset[str] = NO_AGENCIES  # the others: owing - answered
     total: float = 0.0  # of the answered numbers
     lowest: float | None = None
     highest: float | None = None
     statuses: tuple[int, int, int] = NO_STATUSES  # answered numbers per status, in STATUS_ORDER
     expected: frozenset[str] = NO_AGENCIES  # agencies assigned the element
-
-    @property
-    def unanswered(self) -> frozenset[str]:
-        return self.owing - self.answered
 
 
 EMPTY = Column()
@@ -92,15 +91,15 @@ EMPTY = Column()
 @dataclass(frozen=True)
 class Aggregate:
     value: float | None
-    covered_agencies: frozenset[str]  # agencies whose figures are in the value
-    owing_agencies: frozenset[str]  # agencies that owe a figure for it: the covered ones and the missing ones
+    owing_agencies: frozenset[str]  # agencies that owe a figure for it
+    missing_agencies: frozenset[str]  # those that have not given it
     status: str | None = None  # the least final status among the figures in the value
 
     @cached_property
-    def missing_agencies(self) -> frozenset[str]:
-        """Agencies that owe a figure and have not given it (worked out only when asked: the previous
-        period's and the baseline's aggregates are read for their value alone)."""
-        return self.owing_agencies - self.covered_agencies
+    def covered_agencies(self) -> frozenset[str]:
+        """Agencies whose figures are in the value (worked out only when asked: most aggregates are read
+        for their value and who is missing)."""
+        return self.owing_agencies - self.missing_agencies
 
     @cached_property
     def covered(self) -> tuple[str, ...]:
@@ -112,7 +111,7 @@ class Aggregate:
 
     @property
     def partial(self) -> bool:
-        return bool(self.covered_agencies) and bool(self.missing_agencies)
+        return bool(self.missing_agencies) and len(self.missing_agencies) < len(self.owing_agencies)
 
 
 def roll_up(
@@ -159,9 +158,11 @@ def columns(rolled: RolledUp, expected: Mapping[str, Iterable[str]]) -> dict[str
         owing = frozenset(a for a in assigned if (a, element) not in rolled.not_applicable)
         reported = {a: rolled.figures[(a, element)] for a in owing if (a, element) in rolled.figures}
         numbers = [figure.number for figure in reported.values()]
+        answered = frozenset(reported)
         result[element] = Column(
             owing=owing,
-            answered=frozenset(reported),
+            answered=answered,
+            unanswered=owing - answered,
             total=sum(numbers),
             lowest=min(numbers, default=None),
             highest=max(numbers, default=None),
@@ -191,17 +192,13 @@ def needs(indicator: Indicator, columns: Mapping[str, Column]) -> set[tuple[str,
         return {(indicator.lead_agency or "", indicator.element or "")}
     if rule is Aggregation.RATIO and _sources_differ(indicator, columns):
         return set()
-    if rule not in (Aggregation.RATIO, Aggregation.WEIGHTED_MEAN, Aggregation.LATEST):
-        return set()
     picked = [columns.get(code, EMPTY) for code in indicator.element_codes]
-    complete = _complete(picked)
     if rule is Aggregation.RATIO:
-        return {
-            (agency, code)
-            for code, column in zip(indicator.element_codes, picked, strict=True)
-            for agency in column.answered - complete
-        }
-    return {(agency, code) for code in indicator.element_codes for agency in complete}
+        return set(_one_sided(indicator, picked, _missing(picked)))
+    if rule in (Aggregation.WEIGHTED_MEAN, Aggregation.LATEST):
+        complete = _owing(picked) - _missing(picked)
+        return {(agency, code) for code in indicator.element_codes for agency in complete}
+    return set()
 
 
 def aggregate(indicator: Indicator, columns: Mapping[str, Column], rolled: RolledUp) -> Aggregate:
@@ -211,30 +208,52 @@ def aggregate(indicator: Indicator, columns: Mapping[str, Column], rolled: Rolle
         owing = columns.get(code, EMPTY).owing
         reported = rolled.figures.get((lead, code))
         if reported is None:
-            return Aggregate(None, NO_AGENCIES, frozenset({lead}) if lead in owing or not owing else NO_AGENCIES)
-        return Aggregate(reported.number, frozenset({lead}), frozenset({lead}), reported.status)
+            lead_owes = frozenset({lead}) if lead in owing or not owing else NO_AGENCIES
+            return Aggregate(None, lead_owes, lead_owes)
+        return Aggregate(reported.number, frozenset({lead}), NO_AGENCIES, reported.status)
     if indicator.aggregation is Aggregation.RATIO and _sources_differ(indicator, columns):
         return _cross_source_ratio(indicator, columns)
     picked = [columns.get(code, EMPTY) for code in indicator.element_codes]
-    owing = picked[0].owing.union(*(column.owing for column in picked[1:])) if len(picked) > 1 else picked[0].owing
-    complete = _complete(picked)
-    if not complete:
-        return Aggregate(None, NO_AGENCIES, owing)
-    value, status = _combine(indicator, picked, complete, rolled)
-    return Aggregate(_tidy(value), complete, owing, status)
+    owing, missing = _owing(picked), _missing(picked)
+    if len(missing) == len(owing):
+        return Aggregate(None, owing, missing)
+    value, status = _combine(indicator, picked, owing, missing, rolled)
+    return Aggregate(_tidy(value), owing, missing, status)
 
 
-def _complete(picked: Sequence[Column]) -> frozenset[str]:
-    """The agencies that gave every element of the indicator."""
-    if len(picked) == 1:
-        return picked[0].answered  # no copy: a province-wide column has a thousand agencies
-    return picked[0].answered.intersection(*(column.answered for column in picked[1:]))
+def _owing(picked: Sequence[Column]) -> frozenset[str]:
+    if _same_owing(picked):
+        return picked[0].owing  # no copy: a province-wide element has a thousand agencies
+    return picked[0].owing.union(*(column.owing for column in picked[1:]))
+
+
+def _same_owing(picked: Sequence[Column]) -> bool:
+    first = picked[0].owing
+    return all(column.owing is first or column.owing == first for column in picked[1:])
+
+
+def _missing(picked: Sequence[Column]) -> frozenset[str]:
+    """The agencies that owe one of the elements and lack a figure for one of them."""
+    if _same_owing(picked):
+        # The usual case, and cheap: only the small sets of the unanswered are touched.
+        return picked[0].unanswered.union(*(column.unanswered for column in picked[1:]))
+    return _owing(picked) - picked[0].answered.intersection(*(column.answered for column in picked[1:]))
+
+
+def _one_sided(indicator: Indicator, picked: Sequence[Column], missing: frozenset[str]) -> list[tuple[str, str]]:
+    """The (agency, element) figures given by agencies that lack another element of the indicator."""
+    return [
+        (agency, code)
+        for code, column in zip(indicator.element_codes, picked, strict=True)
+        for agency in missing
+        if agency in column.answered
+    ]
 
 
 def _sources_differ(indicator: Indicator, columns: Mapping[str, Column]) -> bool:
     numerator = columns.get(indicator.numerator or "", EMPTY)
     denominator = columns.get(indicator.denominator or "", EMPTY)
-    return numerator.expected != denominator.expected
+    return numerator.expected is not denominator.expected and numerator.expected != denominator.expected
 
 
 def _cross_source_ratio(indicator: Indicator, columns: Mapping[str, Column]) -> Aggregate:
@@ -246,31 +265,30 @@ def _cross_source_ratio(indicator: Indicator, columns: Mapping[str, Column]) -> 
     missing = numerator.unanswered | denominator.unanswered
     covered = (numerator.answered | denominator.answered) - missing
     if missing or denominator.total == 0:
-        return Aggregate(None, covered, covered | missing)
+        return Aggregate(None, covered | missing, missing)
     status = _least_final((numerator, denominator))
-    return Aggregate(_tidy(numerator.total / denominator.total * indicator.factor), covered, covered, status)
+    return Aggregate(_tidy(numerator.total / denominator.total * indicator.factor), covered, NO_AGENCIES, status)
 
 
 def _combine(
-    indicator: Indicator, picked: Sequence[Column], complete: frozenset[str], rolled: RolledUp
+    indicator: Indicator, picked: Sequence[Column], owing: frozenset[str], missing: frozenset[str], rolled: RolledUp
 ) -> tuple[float | None, str | None]:
     rule = indicator.aggregation
     codes = indicator.element_codes
     if rule is Aggregation.RATIO:
         # The columns' totals less the figures of agencies that gave only one side of the pair.
-        left_out = [
-            [rolled.figures[(agency, code)] for agency in column.answered - complete]
-            for code, column in zip(codes, picked, strict=True)
-        ]
+        left_out = _by_element(_one_sided(indicator, picked, missing), codes)
         numerator, denominator = (
-            column.total - sum(figure.number for figure in figures)
-            for column, figures in zip(picked, left_out, strict=True)
+            column.total - sum(rolled.figures[pair].number for pair in left_out[code])
+            for code, column in zip(codes, picked, strict=True)
         )
         if denominator == 0:
             return None, None
-        return numerator / denominator * indicator.factor, _least_final(picked, [f for side in left_out for f in side])
+        figures = [rolled.figures[pair] for pairs in left_out.values() for pair in pairs]
+        return numerator / denominator * indicator.factor, _least_final(picked, figures)
     if rule in (Aggregation.WEIGHTED_MEAN, Aggregation.LATEST):
-        used = {code: [rolled.figures[(a, code)] for a in sorted(complete)] for code in codes}
+        complete = sorted(owing - missing)
+        used = {code: [rolled.figures[(agency, code)] for agency in complete] for code in codes}
         status = least_final(f.status for figures in used.values() for f in figures)
         numbers = used[indicator.element or ""]
         if rule is Aggregation.LATEST:
@@ -290,6 +308,13 @@ def _combine(
     raise ValueError(f"unknown aggregation {rule}")
 
 
+def _by_element(pairs: Iterable[tuple[str, str]], codes: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    grouped: dict[str, list[tuple[str, str]]] = {code: [] for code in codes}
+    for pair in pairs:
+        grouped[pair[1]].append(pair)
+    return grouped
+
+
 def _least_final(columns: Sequence[Column], left_out: Iterable[Reported] = ()) -> str | None:
     """The least final status among the columns' numbers, less those left out of the value."""
     counts = [sum(column.statuses[i] for column in columns) for i in range(len(STATUS_ORDER))]
@@ -299,6 +324,7 @@ def _least_final(columns: Sequence[Column], left_out: Iterable[Reported] = ()) -
 
 
 def _tidy(value: float | None) -> float | None:
-    """Twelve significant digits: far beyond any statistic's precision, and free of the float noise that
-    the order of additions and subtractions leaves (38.00000000000001)."""
-    return None if value is None else float(f"{value:.12g}")
+    """Nine decimal places: far beyond any statistic's precision, every digit of the largest amount in
+    đồng kept, and free of the float noise that the order of additions and subtractions leaves
+    (38.00000000000001)."""
+    return None if value is None else round(value, 9)
