@@ -2,11 +2,12 @@
 who has reported.
 
 Storage is read a fixed number of times per summary, never once per agency or per answer: one GROUP BY
-gives each element's column (who answered, the totals) for this period, the previous one and the baseline
-year together; small indexed reads add the answers that are not numbers, the notes, and the few single
-figures some rules need (`aggregation.needs`). An element whose answers come from agencies not assigned it
-(merged, retired or reassigned since) is rolled up from its answers instead, the one way to know what they
-count for. So a province of a thousand agencies costs about what one GROUP BY over its answers costs."""
+per period gives each element's column (who answered, the totals), for this period, the previous one and
+the baseline year side by side on read-only connections; small indexed reads add the answers that are not
+numbers, the notes, and the few single figures some rules need (`aggregation.needs`). An element whose
+answers come from agencies not assigned it (merged, retired or reassigned since) is rolled up from its
+answers instead, the one way to know what they count for. So a province of a thousand agencies costs
+about what one GROUP BY over its answers costs."""
 
 from __future__ import annotations
 
@@ -113,17 +114,19 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
         baseline_period = await storage.periods.get(programme.id, str(programme.baseline_year))
     read = [p.id for p in (period, earlier, baseline_period) if p is not None]
     reporters = await storage.catalogue.reporters(programme.id)
-    # The GROUP BYs take longest: they start now, each period on a read-only connection of its own, and
-    # the rest of the catalogue is read on the main connection meanwhile.
-    built = asyncio.ensure_future(read_columns(storage, read, reporters))
-
-    indicators = await storage.catalogue.indicators(programme.id)
-    elements = {element.code: element for element in await storage.catalogue.elements(programme.id)}
-    everyone = await storage.agencies.all()
+    # The GROUP BYs take longest: each period's runs on a read-only connection of its own, and the rest of
+    # the catalogue is read on the main connection meanwhile.
+    built, indicators, element_list, everyone = await asyncio.gather(
+        read_columns(storage, read, reporters),
+        storage.catalogue.indicators(programme.id),
+        storage.catalogue.elements(programme.id),
+        storage.agencies.all(),
+    )
+    elements = {element.code: element for element in element_list}
     agencies = {agency.code: agency for agency in everyone}
     successors = successor_map(everyone)
     types = {code: element.type for code, element in elements.items()}
-    snapshots = await read_snapshots(storage, await built, indicators, reporters, successors, types)
+    snapshots = await read_snapshots(storage, built, indicators, reporters, successors, types)
     current = snapshots[period.id]
     previous_snapshot = snapshots[earlier.id] if earlier else None
     baseline_snapshot = snapshots[baseline_period.id] if baseline_period else None
