@@ -5,33 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-import aiosqlite
-
 from bot.domain.catalogue import AgencySpec
-from bot.domain.models import Agency, AgencyKind, AgencyStatus
-from storage.clock import date_from_text
-from storage.db import Database
+from bot.domain.models import Agency, AgencyStatus
+from storage.db import Database, as_model
 
 COLUMNS = "id, code, name_vi, name_en, kind, parent_code, valid_from, valid_to, status, successor_code"
 
 
 class AgencyError(ValueError):
     """An agency operation that cannot be done (unknown code, merge into itself...)."""
-
-
-def _from_row(row: aiosqlite.Row) -> Agency:
-    return Agency(
-        id=row["id"],
-        code=row["code"],
-        name_vi=row["name_vi"],
-        name_en=row["name_en"],
-        kind=AgencyKind(row["kind"]),
-        parent_code=row["parent_code"],
-        valid_from=date_from_text(row["valid_from"]),
-        valid_to=date_from_text(row["valid_to"]),
-        status=AgencyStatus(row["status"]),
-        successor_code=row["successor_code"],
-    )
 
 
 class AgencyRepository:
@@ -84,11 +66,11 @@ class AgencyRepository:
     async def all(self, *, include_inactive: bool = True) -> list[Agency]:
         where = "" if include_inactive else "WHERE status = 'active'"
         rows = await self.db.fetch_all(f"SELECT {COLUMNS} FROM agencies {where} ORDER BY id")
-        return [_from_row(row) for row in rows]
+        return [as_model(Agency, row) for row in rows]
 
     async def get(self, code: str) -> Agency | None:
         row = await self.db.fetch_one(f"SELECT {COLUMNS} FROM agencies WHERE code = ?", (code,))
-        return _from_row(row) if row else None
+        return as_model(Agency, row) if row else None
 
     async def merge(self, old_codes: list[str], into: str, on: date) -> None:
         """Merge agencies into a successor: they stop reporting, their values and history stay, their

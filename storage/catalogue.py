@@ -14,16 +14,14 @@ from bot.domain.models import (
     Comparator,
     DataElement,
     Direction,
-    ElementType,
     Indicator,
     PathKind,
-    PeriodKind,
     Programme,
     Target,
     TargetKind,
 )
-from storage.clock import date_from_text, to_text, utcnow
-from storage.db import Database
+from storage.clock import to_text, utcnow
+from storage.db import Database, as_model
 
 PROGRAMME_COLUMNS = (
     "id, code, title_vi, title_en, document, issued_on, horizon_year, baseline_year,"
@@ -38,40 +36,6 @@ INDICATOR_COLUMNS = (
     " milestones_json, aggregation, element, numerator, denominator, weight, factor, lead_agency,"
     " position, active"
 )
-
-
-def _programme(row: aiosqlite.Row) -> Programme:
-    return Programme(
-        id=row["id"],
-        code=row["code"],
-        title_vi=row["title_vi"],
-        title_en=row["title_en"],
-        document=row["document"],
-        issued_on=date_from_text(row["issued_on"]),
-        horizon_year=row["horizon_year"],
-        baseline_year=row["baseline_year"],
-        report_frequency=PeriodKind(row["report_frequency"]),
-        report_deadline=row["report_deadline"],
-        report_to=row["report_to"],
-    )
-
-
-def _element(row: aiosqlite.Row) -> DataElement:
-    return DataElement(
-        id=row["id"],
-        programme_id=row["programme_id"],
-        code=row["code"],
-        name_vi=row["name_vi"],
-        name_en=row["name_en"],
-        type=ElementType(row["type"]),
-        unit=row["unit"],
-        min_value=row["min_value"],
-        max_value=row["max_value"],
-        due_on=date_from_text(row["due_on"]),
-        lead_agency=row["lead_agency"],
-        position=row["position"],
-        active=bool(row["active"]),
-    )
 
 
 def _indicator(row: aiosqlite.Row) -> Indicator:
@@ -117,15 +81,15 @@ class CatalogueRepository:
 
     async def programmes(self) -> list[Programme]:
         rows = await self.db.fetch_all(f"SELECT {PROGRAMME_COLUMNS} FROM programmes ORDER BY id")
-        return [_programme(row) for row in rows]
+        return [as_model(Programme, row) for row in rows]
 
     async def programme(self, code: str) -> Programme | None:
         row = await self.db.fetch_one(f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE code = ?", (code,))
-        return _programme(row) if row else None
+        return as_model(Programme, row) if row else None
 
     async def programme_by_id(self, programme_id: int) -> Programme | None:
         row = await self.db.fetch_one(f"SELECT {PROGRAMME_COLUMNS} FROM programmes WHERE id = ?", (programme_id,))
-        return _programme(row) if row else None
+        return as_model(Programme, row) if row else None
 
     async def elements(self, programme_id: int, *, tasks: bool | None = None) -> list[DataElement]:
         """Active data elements in catalogue order; `tasks` filters to (or out) the tasks section."""
@@ -135,7 +99,7 @@ class CatalogueRepository:
             f"{where} ORDER BY position",
             (programme_id,),
         )
-        return [_element(row) for row in rows]
+        return [as_model(DataElement, row) for row in rows]
 
     async def indicators(self, programme_id: int) -> list[Indicator]:
         rows = await self.db.fetch_all(
@@ -152,7 +116,7 @@ class CatalogueRepository:
             " WHERE e.programme_id = ? AND e.active = 1 AND a.agency_code = ? ORDER BY e.position",
             (programme_id, agency_code),
         )
-        return [_element(row) for row in rows]
+        return [as_model(DataElement, row) for row in rows]
 
     async def reporters(self, programme_id: int) -> dict[str, frozenset[str]]:
         """Element code -> the agencies assigned it, for one programme's active elements. One row per element

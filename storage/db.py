@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
+from pydantic import BaseModel
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 2  # a summary reads two periods side by side
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -116,6 +118,13 @@ class Database:
         target.parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(target) as destination:
             await self.connection.backup(destination)
+
+
+def as_model(model: type[M], row: sqlite3.Row) -> M:
+    """A row as a domain model. The columns are named like the model's fields, and pydantic makes stored
+    text into what the fields hold: enums from their values, dates and timestamps from ISO 8601, booleans
+    from 0 and 1."""
+    return model.model_validate(dict(zip(row.keys(), row, strict=True)))
 
 
 def available_migrations() -> list[tuple[int, str, str]]:

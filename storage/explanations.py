@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.clock import from_text, to_text, utcnow
-from storage.db import Database
+from bot.domain.models import Frozen
+from storage.clock import to_text, utcnow
+from storage.db import Database, as_model
 
 COLUMNS = "id, period_id, agency_code, indicator_code, question, asked_by, asked_at, answer, answered_by, answered_at"
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(Frozen):
     id: int
     period_id: int
     agency_code: str
@@ -25,23 +22,6 @@ class Explanation:
     answer: str | None
     answered_by: int | None
     answered_at: datetime | None
-
-
-def _from_row(row: aiosqlite.Row) -> Explanation:
-    asked_at = from_text(row["asked_at"])
-    assert asked_at is not None
-    return Explanation(
-        id=row["id"],
-        period_id=row["period_id"],
-        agency_code=row["agency_code"],
-        indicator_code=row["indicator_code"],
-        question=row["question"],
-        asked_by=row["asked_by"],
-        asked_at=asked_at,
-        answer=row["answer"],
-        answered_by=row["answered_by"],
-        answered_at=from_text(row["answered_at"]),
-    )
 
 
 class ExplanationRepository:
@@ -66,10 +46,10 @@ class ExplanationRepository:
 
     async def get(self, explanation_id: int) -> Explanation | None:
         row = await self.db.fetch_one(f"SELECT {COLUMNS} FROM explanations WHERE id = ?", (explanation_id,))
-        return _from_row(row) if row else None
+        return as_model(Explanation, row) if row else None
 
     async def for_period(self, period_id: int) -> list[Explanation]:
         rows = await self.db.fetch_all(
             f"SELECT {COLUMNS} FROM explanations WHERE period_id = ? ORDER BY id", (period_id,)
         )
-        return [_from_row(row) for row in rows]
+        return [as_model(Explanation, row) for row in rows]

@@ -10,7 +10,7 @@ import aiosqlite
 from bot.domain.models import Period, PeriodKind, PeriodState
 from bot.domain.periods import PeriodSpan
 from storage.clock import to_text, utcnow
-from storage.db import Database
+from storage.db import Database, as_model
 
 COLUMNS = (
     "p.id, p.programme_id, g.code AS programme_code, p.code, p.kind, p.starts_on, p.ends_on,"
@@ -21,21 +21,6 @@ _FROM = "FROM periods p JOIN programmes g ON g.id = p.programme_id"
 
 class PeriodError(ValueError):
     """A period operation that cannot be done."""
-
-
-def _from_row(row: aiosqlite.Row) -> Period:
-    return Period(
-        id=row["id"],
-        programme_id=row["programme_id"],
-        programme_code=row["programme_code"],
-        code=row["code"],
-        kind=PeriodKind(row["kind"]),
-        starts_on=date.fromisoformat(row["starts_on"]),
-        ends_on=date.fromisoformat(row["ends_on"]),
-        deadline=date.fromisoformat(row["deadline"]),
-        state=PeriodState(row["state"]),
-        ad_hoc=bool(row["ad_hoc"]),
-    )
 
 
 class PeriodRepository:
@@ -115,20 +100,20 @@ class PeriodRepository:
             f"SELECT {COLUMNS} {_FROM} WHERE p.programme_id = ? AND p.code = ?",
             (programme_id, code),
         )
-        return _from_row(row) if row else None
+        return as_model(Period, row) if row else None
 
     async def by_id(self, period_id: int) -> Period | None:
         row = await self.db.fetch_one(f"SELECT {COLUMNS} {_FROM} WHERE p.id = ?", (period_id,))
-        return _from_row(row) if row else None
+        return as_model(Period, row) if row else None
 
     async def find(self, code: str) -> list[Period]:
         """Periods with this code across programmes."""
         rows = await self.db.fetch_all(f"SELECT {COLUMNS} {_FROM} WHERE p.code = ? ORDER BY p.id", (code,))
-        return [_from_row(row) for row in rows]
+        return [as_model(Period, row) for row in rows]
 
     async def all(self, *, state: PeriodState | None = None) -> list[Period]:
         where, parameters = ("WHERE p.state = ?", (state.value,)) if state else ("", ())
         rows = await self.db.fetch_all(
             f"SELECT {COLUMNS} {_FROM} {where} ORDER BY p.starts_on DESC, g.id, p.id", parameters
         )
-        return [_from_row(row) for row in rows]
+        return [as_model(Period, row) for row in rows]

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import aiosqlite
 
 from bot.domain.models import Invite, Membership, Role, User
-from storage.clock import date_from_text, from_text, to_text, utcnow
-from storage.db import Database
+from storage.clock import to_text, utcnow
+from storage.db import Database, as_model
 
 USER_COLUMNS = "telegram_id, full_name, username, locale, role, started_at, unreachable_since, paused_until"
 INVITE_COLUMNS = "token, agency_code, role, created_at, expires_at, used_by, used_at, handover"
@@ -23,40 +23,13 @@ class InviteRefused(ValueError):
         self.reason = reason
 
 
-def _user(row: aiosqlite.Row) -> User:
-    return User(
-        telegram_id=row["telegram_id"],
-        full_name=row["full_name"],
-        username=row["username"],
-        locale=row["locale"],
-        role=Role(row["role"]) if row["role"] else None,
-        started_at=from_text(row["started_at"]),
-        unreachable_since=from_text(row["unreachable_since"]),
-        paused_until=date_from_text(row["paused_until"]),
-    )
-
-
-def _invite(row: aiosqlite.Row) -> Invite:
-    created_at, expires_at = from_text(row["created_at"]), from_text(row["expires_at"])
-    assert created_at is not None and expires_at is not None
-    return Invite(
-        token=row["token"],
-        agency_code=row["agency_code"],
-        role=Role(row["role"]),
-        created_at=created_at,
-        expires_at=expires_at,
-        used_by=row["used_by"],
-        used_at=from_text(row["used_at"]),
-    )
-
-
 class UserRepository:
     def __init__(self, database: Database) -> None:
         self.db = database
 
     async def get(self, telegram_id: int) -> User | None:
         row = await self.db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE telegram_id = ?", (telegram_id,))
-        return _user(row) if row else None
+        return as_model(User, row) if row else None
 
     async def ensure_admins(self, telegram_ids: list[int]) -> None:
         """Bootstrap admins from ADMIN_IDS; an existing user keeps their other data."""
@@ -104,11 +77,11 @@ class UserRepository:
             f"SELECT {INVITE_COLUMNS} FROM invites WHERE used_by IS NULL AND expires_at > ? ORDER BY created_at",
             (to_text(now or utcnow()),),
         )
-        return [_invite(row) for row in rows]
+        return [as_model(Invite, row) for row in rows]
 
     async def with_role(self) -> list[User]:
         rows = await self.db.fetch_all(f"SELECT {USER_COLUMNS} FROM users WHERE role IS NOT NULL ORDER BY telegram_id")
-        return [_user(row) for row in rows]
+        return [as_model(User, row) for row in rows]
 
     async def focal_points(self) -> list[tuple[User, str, bool]]:
         """Every focal point with their agency and whether they are its primary."""
@@ -116,7 +89,7 @@ class UserRepository:
             f"SELECT {', '.join('u.' + c.strip() for c in USER_COLUMNS.split(','))}, m.agency_code, m.is_primary"
             " FROM memberships m JOIN users u ON u.telegram_id = m.user_id ORDER BY m.agency_code, m.is_primary DESC"
         )
-        return [(_user(row), row["agency_code"], bool(row["is_primary"])) for row in rows]
+        return [(as_model(User, row), row["agency_code"], bool(row["is_primary"])) for row in rows]
 
     async def set_paused_until(self, telegram_id: int, until: date | None) -> None:
         async with self.db.transaction() as connection:
@@ -127,7 +100,7 @@ class UserRepository:
 
     async def admins(self) -> list[User]:
         rows = await self.db.fetch_all(f"SELECT {USER_COLUMNS} FROM users WHERE role = 'admin' ORDER BY telegram_id")
-        return [_user(row) for row in rows]
+        return [as_model(User, row) for row in rows]
 
     async def set_locale(self, telegram_id: int, locale: str) -> None:
         async with self.db.transaction() as connection:
@@ -165,7 +138,7 @@ class UserRepository:
             " WHERE m.agency_code = ? ORDER BY m.is_primary DESC, m.since",
             (agency_code,),
         )
-        return [(_user(row), bool(row["is_primary"])) for row in rows]
+        return [(as_model(User, row), bool(row["is_primary"])) for row in rows]
 
     async def create_invite(
         self,
@@ -205,7 +178,7 @@ class UserRepository:
             row = await self.db.fetch_one(f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,))
             if row is None:
                 raise InviteRefused("unknown")
-            invite = _invite(row)
+            invite = as_model(Invite, row)
             if invite.used_by is not None:
                 raise InviteRefused("used")
             if invite.expires_at <= now:

@@ -11,8 +11,6 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-import aiosqlite
-
 from bot.domain.aggregation import Figure
 from bot.domain.models import (
     Answer,
@@ -23,8 +21,8 @@ from bot.domain.models import (
     ValueChange,
     ValueStatus,
 )
-from storage.clock import from_text, to_text, utcnow
-from storage.db import Database
+from storage.clock import to_text, utcnow
+from storage.db import Database, as_model
 
 VALUE_COLUMNS = (
     "v.period_id, v.agency_code, e.code AS element_code, v.answer, v.number, v.text, v.note,"
@@ -63,45 +61,6 @@ class ValueConflict(RuntimeError):
     def __init__(self, current: Value) -> None:
         super().__init__(f"value changed by {current.updated_by} (version {current.version})")
         self.current = current
-
-
-def _value(row: aiosqlite.Row) -> Value:
-    updated_at = from_text(row["updated_at"])
-    assert updated_at is not None
-    return Value(
-        period_id=row["period_id"],
-        agency_code=row["agency_code"],
-        element_code=row["element_code"],
-        answer=Answer(row["answer"]),
-        number=row["number"],
-        text=row["text"],
-        note=row["note"],
-        status=ValueStatus(row["status"]),
-        version=row["version"],
-        updated_by=row["updated_by"],
-        updated_at=updated_at,
-    )
-
-
-def _change(row: aiosqlite.Row) -> ValueChange:
-    changed_at = from_text(row["changed_at"])
-    assert changed_at is not None
-    return ValueChange(
-        period_id=row["period_id"],
-        agency_code=row["agency_code"],
-        element_code=row["element_code"],
-        version=row["version"],
-        old_answer=Answer(row["old_answer"]) if row["old_answer"] else None,
-        old_number=row["old_number"],
-        old_text=row["old_text"],
-        new_answer=Answer(row["new_answer"]),
-        new_number=row["new_number"],
-        new_text=row["new_text"],
-        note=row["note"],
-        status=ValueStatus(row["status"]),
-        changed_by=row["changed_by"],
-        changed_at=changed_at,
-    )
 
 
 class ValueRepository:
@@ -196,7 +155,7 @@ class ValueRepository:
             " WHERE v.period_id = ? AND v.agency_code = ? AND v.element_id = ?",
             (period_id, agency_code, element_id),
         )
-        return _value(row) if row else None
+        return as_model(Value, row) if row else None
 
     async def for_agency(self, period_id: int, agency_code: str) -> dict[str, Value]:
         rows = await self.db.fetch_all(
@@ -204,7 +163,7 @@ class ValueRepository:
             " WHERE v.period_id = ? AND v.agency_code = ?",
             (period_id, agency_code),
         )
-        return {row["element_code"]: _value(row) for row in rows}
+        return {row["element_code"]: as_model(Value, row) for row in rows}
 
     async def import_numbers(
         self, period: Period, rows: list[tuple[str, str, float]], by: int | None = None, now: datetime | None = None
@@ -338,7 +297,7 @@ class ValueRepository:
             " WHERE v.period_id = ? ORDER BY v.agency_code, e.position",
             (period_id,),
         )
-        return [_value(row) for row in rows]
+        return [as_model(Value, row) for row in rows]
 
     async def history(
         self,
@@ -362,7 +321,7 @@ class ValueRepository:
             f" ON e.id = c.element_id {where} ORDER BY c.id",
             tuple(parameters),
         )
-        return [_change(row) for row in rows]
+        return [as_model(ValueChange, row) for row in rows]
 
     async def submit(
         self, period: Period, agency_code: str, by: int | None, now: datetime, on_time: bool
@@ -387,23 +346,11 @@ class ValueRepository:
             " WHERE period_id = ? AND agency_code = ?",
             (period_id, agency_code),
         )
-        return _submission(row) if row else None
+        return as_model(Submission, row) if row else None
 
     async def submissions(self, period_id: int) -> dict[str, Submission]:
         rows = await self.db.fetch_all(
             "SELECT period_id, agency_code, submitted_at, submitted_by, on_time FROM submissions WHERE period_id = ?",
             (period_id,),
         )
-        return {row["agency_code"]: _submission(row) for row in rows}
-
-
-def _submission(row: aiosqlite.Row) -> Submission:
-    submitted_at = from_text(row["submitted_at"])
-    assert submitted_at is not None
-    return Submission(
-        period_id=row["period_id"],
-        agency_code=row["agency_code"],
-        submitted_at=submitted_at,
-        submitted_by=row["submitted_by"],
-        on_time=bool(row["on_time"]),
-    )
+        return {row["agency_code"]: as_model(Submission, row) for row in rows}
