@@ -10,15 +10,11 @@ import aiosqlite
 
 from bot.domain.catalogue import CatalogueDiff, CatalogueSpec, ElementSpec, IndicatorSpec, TaskSpec
 from bot.domain.models import (
-    Aggregation,
     Comparator,
     DataElement,
-    Direction,
     Indicator,
-    PathKind,
     Programme,
     Target,
-    TargetKind,
 )
 from storage.clock import to_text, utcnow
 from storage.db import Database, as_model
@@ -41,38 +37,9 @@ INDICATOR_COLUMNS = (
 def _indicator(row: aiosqlite.Row) -> Indicator:
     target = None
     if row["comparator"] is not None:
-        target = Target(
-            comparator=Comparator(row["comparator"]),
-            value=row["target_value"],
-            year=row["target_year"],
-        )
-    return Indicator(
-        id=row["id"],
-        programme_id=row["programme_id"],
-        code=row["code"],
-        area=row["area"],
-        name_vi=row["name_vi"],
-        name_en=row["name_en"],
-        unit=row["unit"],
-        target=target,
-        target_text_vi=row["target_text_vi"],
-        target_text_en=row["target_text_en"],
-        kind=TargetKind(row["kind"]),
-        direction=Direction(row["direction"]),
-        path=PathKind(row["path"]),
-        baseline_year=row["baseline_year"],
-        baseline_value=row["baseline_value"],
-        milestones={int(k): v for k, v in json.loads(row["milestones_json"]).items()},
-        aggregation=Aggregation(row["aggregation"]),
-        element=row["element"],
-        numerator=row["numerator"],
-        denominator=row["denominator"],
-        weight=row["weight"],
-        factor=row["factor"],
-        lead_agency=row["lead_agency"],
-        position=row["position"],
-        active=bool(row["active"]),
-    )
+        target = Target(comparator=Comparator(row["comparator"]), value=row["target_value"], year=row["target_year"])
+    milestones = {int(year): value for year, value in json.loads(row["milestones_json"]).items()}
+    return as_model(Indicator, row, target=target, milestones=milestones)
 
 
 class CatalogueRepository:

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from storage.clock import to_text, utcnow
-from storage.db import Database
+from storage.db import Database, as_model
 
 
 class Conversation(BaseModel):
@@ -32,18 +32,7 @@ class ConversationRepository:
             " FROM conversations WHERE user_id = ?",
             (user_id,),
         )
-        if row is None:
-            return None
-        return Conversation(
-            user_id=row["user_id"],
-            flow=row["flow"],
-            state=row["state"],
-            period_id=row["period_id"],
-            agency_code=row["agency_code"],
-            element_code=row["element_code"],
-            serial=row["serial"],
-            data=json.loads(row["data_json"]),
-        )
+        return as_model(Conversation, row, data=json.loads(row["data_json"])) if row else None
 
     async def save(self, conversation: Conversation) -> None:
         async with self.db.transaction() as connection:

@@ -120,11 +120,11 @@ class Database:
             await self.connection.backup(destination)
 
 
-def as_model(model: type[M], row: sqlite3.Row) -> M:
+def as_model(model: type[M], row: sqlite3.Row, **fields: Any) -> M:
     """A row as a domain model. The columns are named like the model's fields, and pydantic makes stored
     text into what the fields hold: enums from their values, dates and timestamps from ISO 8601, booleans
-    from 0 and 1."""
-    return model.model_validate(dict(zip(row.keys(), row, strict=True)))
+    from 0 and 1. `fields` are those that no single column holds (JSON, nested models)."""
+    return model.model_validate(dict(zip(row.keys(), row, strict=True)) | fields)
 
 
 def available_migrations() -> list[tuple[int, str, str]]:
