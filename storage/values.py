@@ -86,9 +86,7 @@ class ValueRepository:
         None skips the check (the CLI, imports)."""
         moment = to_text(now or utcnow())
         async with self.db.transaction() as connection:
-            state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
-            if state is None or state[0] == PeriodState.LOCKED.value:
-                raise PeriodLocked(period.code)
+            await self._refuse_if_locked(period)
             element = await self.db.fetch_one(
                 "SELECT id FROM data_elements WHERE programme_id = ? AND code = ?",
                 (period.programme_id, element_code),
@@ -149,6 +147,13 @@ class ValueRepository:
         assert saved is not None
         return saved
 
+    async def _refuse_if_locked(self, period: Period) -> None:
+        """Inside a write transaction, so that a lock taken meanwhile counts: the period's state is read
+        again rather than taken from the caller's copy."""
+        state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
+        if state is None or state[0] == PeriodState.LOCKED.value:
+            raise PeriodLocked(period.code)
+
     async def _current(self, period_id: int, agency_code: str, element_id: int) -> Value | None:
         row = await self.db.fetch_one(
             f'SELECT {VALUE_COLUMNS} FROM "values" v JOIN data_elements e ON e.id = v.element_id'
@@ -179,9 +184,7 @@ class ValueRepository:
         }
         records = [(period.id, agency, elements[code], number, by, moment) for agency, code, number in rows]
         async with self.db.transaction() as connection:
-            state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
-            if state is None or state[0] == PeriodState.LOCKED.value:
-                raise PeriodLocked(period.code)
+            await self._refuse_if_locked(period)
             await connection.executemany(
                 'INSERT INTO "values" (period_id, agency_code, element_id, answer, number, version, updated_by,'
                 " updated_at) VALUES (?, ?, ?, 'value', ?, 1, ?, ?)",
@@ -328,9 +331,7 @@ class ValueRepository:
     ) -> Submission:
         """Mark the agency's report complete; a resubmission keeps the first timestamp."""
         async with self.db.transaction() as connection:
-            state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
-            if state is None or state[0] == PeriodState.LOCKED.value:
-                raise PeriodLocked(period.code)
+            await self._refuse_if_locked(period)
             await connection.execute(
                 "INSERT OR IGNORE INTO submissions (period_id, agency_code, submitted_at,"
                 " submitted_by, on_time) VALUES (?, ?, ?, ?, ?)",
