@@ -42,7 +42,6 @@ T = TypeVar("T")
 class ElementTotals(NamedTuple):
     """The numbers given for one element in one period, in bulk (see `ValueRepository.element_totals`)."""
 
-    period_id: int
     element_code: str
     answered: frozenset[str]  # agency codes as stored, before any roll-up
     total: float
@@ -247,7 +246,6 @@ class ValueRepository:
             element_id, answered, total, lowest, highest, estimates, preliminary, count = row
             return build(
                 ElementTotals(
-                    period_id=period_id,
                     element_code=codes[element_id],
                     answered=frozenset(answered.split(",")),  # agency codes cannot contain a comma
                     total=total,
