@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from bot import services
-from bot.app import build_app
+from bot.app import build_app, run_reminders
 from bot.config import Settings
 from bot.domain.catalogue import AgencySpec, parse_catalogue
 from bot.domain.models import AgencyKind, Role
 from bot.sandbox import BotApiServer, Limits
-from handlers.reminders import run_reminders
 
 CATALOGUE = """\
 programme:

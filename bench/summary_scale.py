@@ -23,9 +23,9 @@ from typing import Any
 from bot import services
 from bot.domain.catalogue import AgencySpec, parse_catalogue
 from bot.domain.models import AgencyKind
-from bot.exports import summary_xlsx
+from bot.files.exports import summary_xlsx
 from bot.i18n import translator
-from bot.summary_service import build_summary
+from bot.services.summary import build_summary
 from storage import Storage, open_storage
 
 REPEATS = 9  # summary and baseline pairs: this machine's timings vary by a third from run to run

@@ -22,8 +22,9 @@ from telegram import Update
 from telegram.ext import MessageHandler, TypeHandler, filters
 
 from bot import services
-from bot.app import BotApplication, build_app, polling
+from bot.app import build_app, polling
 from bot.config import Settings
+from bot.context import BotApplication
 from bot.domain.models import Role
 from bot.sandbox import BotApiServer
 from bot.sandbox.state import World

@@ -3,74 +3,29 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
-    CallbackContext,
     ContextTypes,
-    ExtBot,
 )
 from telegram.ext import Defaults as PTBDefaults
 
 from bot.config import Settings
-from bot.domain.flood import FloodGate
+from bot.context import BotApplication, BotContext, BotData
 from bot.i18n import translator
-from bot.reminder_service import ChatThrottle
-from storage import Storage, open_storage
+from bot.services.reminders import send_due
+from handlers import register
+from handlers.delivery import TelegramOutbox
+from storage import open_storage
 
 logger = logging.getLogger(__name__)
-
-
-class BotData:
-    """What every handler needs, typed: settings (set by build_app) and storage (opened in post_init)."""
-
-    def __init__(self) -> None:
-        self._settings: Settings | None = None
-        self._storage: Storage | None = None
-        self.throttle = ChatThrottle()  # at most one message per second to one chat, for fan-outs
-        self.flood = FloodGate()  # per-user update rate, checked by the access gate
-        # The time the bot acts at: the real clock, or a simulated one (the demo plays a whole season).
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            raise RuntimeError("settings are set by build_app")
-        return self._settings
-
-    @property
-    def storage(self) -> Storage:
-        if self._storage is None:
-            raise RuntimeError("storage is opened in post_init")
-        return self._storage
-
-
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """The context handlers receive: `context.storage`, `context.settings`."""
-
-    @property
-    def storage(self) -> Storage:
-        return self.bot_data.storage
-
-    @property
-    def settings(self) -> Settings:
-        return self.bot_data.settings
-
-    def now(self) -> datetime:
-        """The current moment in the province's time zone, by the bot's clock."""
-        return self.bot_data.clock().astimezone(self.settings.tzinfo)
-
-
-BotApplication = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
 # Sends are spaced this fraction below the limit. Arrival times jitter by milliseconds, and at exactly the
@@ -102,8 +57,6 @@ def build_app(settings: Settings) -> BotApplication:
         .build()
     )
     application.bot_data._settings = settings
-    from handlers import register
-
     register(application)
     return application  # type: ignore[return-value]
 
@@ -133,9 +86,37 @@ async def _post_init(application: BotApplication) -> None:
     data._storage = await open_storage(data.settings.database_path)
     await data.storage.users.ensure_admins(data.settings.admin_ids)
     await register_commands(application)
-    from handlers.reminders import schedule_reminders
-
     schedule_reminders(application)
+
+
+REMINDER_JOB = "reminders"
+
+
+def schedule_reminders(application: BotApplication) -> None:
+    """Run the reminder check every few minutes, the first time right away (to catch up after downtime).
+
+    PTB keeps jobs in memory only, so nothing about the schedule is stored in the job: every run reads the
+    open periods, the reminder log and who still owes from the database, and decides afresh. A restart (or
+    a second instance) therefore picks up exactly where the database says things stand.
+    """
+    assert application.job_queue is not None
+    if not application.bot_data.settings.reminders_enabled:
+        return
+    for job in application.job_queue.get_jobs_by_name(REMINDER_JOB):
+        job.schedule_removal()
+    interval = application.bot_data.settings.reminder_check_minutes * 60
+    application.job_queue.run_repeating(_reminder_job, interval=interval, first=1, name=REMINDER_JOB)
+
+
+async def _reminder_job(context: BotContext) -> None:
+    await run_reminders(context.application, context.now())  # type: ignore[arg-type]
+
+
+async def run_reminders(application: BotApplication, local_now: datetime) -> str:
+    """What the reminder job does at `local_now`; the CLI, the demo and tests call it at a chosen time."""
+    data = application.bot_data
+    outbox = TelegramOutbox(application.bot, data.throttle)
+    return str(await send_due(outbox, data.storage, data.settings, local_now))
 
 
 async def _post_shutdown(application: BotApplication) -> None:

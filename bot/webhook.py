@@ -19,8 +19,8 @@ import tornado.httpserver
 import tornado.web
 from telegram import Update
 
-from bot.app import BotApplication
 from bot.config import Settings
+from bot.context import BotApplication
 
 logger = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import services
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.catalogue import CatalogueDiff, CatalogueError, CatalogueSpec, Parsed
 from bot.domain.models import Role
 from bot.domain.rendering import esc, split_lines
@@ -46,7 +46,7 @@ async def template(update: Update, context: BotContext) -> None:
     await query.answer()
     chat = update.effective_chat
     assert chat is not None
-    from bot.catalogue_xlsx import catalogue_to_xlsx  # openpyxl only when someone asks for the template
+    from bot.files.catalogue_xlsx import catalogue_to_xlsx  # openpyxl only when someone asks for the template
 
     await chat.send_document(InputFile(catalogue_to_xlsx(None), filename="mau_danh_muc.xlsx"))
 

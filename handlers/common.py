@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.flood import Verdict
 from bot.domain.models import Membership, Role, User
 from bot.i18n import Translator, translator

@@ -8,10 +8,10 @@ import time
 
 from telegram import Update
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.rendering import esc
 from bot.i18n import translator
-from bot.reminder_service import deliver
+from handlers.delivery import deliver
 
 logger = logging.getLogger(__name__)
 ADMIN_NOTICE_EVERY = 600.0

@@ -9,12 +9,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.models import Indicator, PeriodState
 from bot.domain.rendering import esc
 from bot.i18n import translator
-from bot.reminder_service import deliver
 from handlers.common import keyboard, reply, who
+from handlers.delivery import deliver
 from storage import Conversation
 
 FLOW = "ask"

@@ -8,11 +8,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.models import Answer, PeriodState, Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, translator
-from bot.report_service import reportable
+from bot.services.report import reportable
 from handlers import admin, catalogue, explain, reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused

@@ -1,57 +1,28 @@
-"""Reminders in the bot: the scheduled job, /pause and /resume for focal points on leave, and the
-admins' manual /remind.
+"""Reminders in the chat: /pause and /resume for focal points on leave, and the admins' manual /remind.
 
-PTB keeps jobs in memory only, so nothing about the schedule is stored in the job: every run reads the
-open periods, the reminder log and who still owes from the database, and decides afresh. A restart (or a
-second instance) therefore picks up exactly where the database says things stand.
+The scheduled job is wired in `bot.app`; deciding is `bot.domain.reminders`, running it
+`bot.services.reminders`, and sending `handlers.delivery`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from babel.dates import parse_date
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import BotApplication, BotContext
+from bot.context import BotContext
 from bot.domain.models import PeriodState
-from bot.domain.reminders import Kind, Reminder
 from bot.domain.rendering import esc
-from bot.domain.workdays import shipped_calendar
-from bot.reminder_service import send_due, send_one, situation
+from bot.services.reminders import send_manual, situation
 from handlers.common import keyboard, reply, who
+from handlers.delivery import TelegramOutbox
 
 logger = logging.getLogger(__name__)
-JOB_NAME = "reminders"
-
-
-def schedule_reminders(application: BotApplication) -> None:
-    """Run the reminder check every few minutes, the first time right away (to catch up after downtime)."""
-    assert application.job_queue is not None
-    if not application.bot_data.settings.reminders_enabled:
-        return
-    for job in application.job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
-    interval = application.bot_data.settings.reminder_check_minutes * 60
-    application.job_queue.run_repeating(reminder_job, interval=interval, first=1, name=JOB_NAME)
-
-
-async def reminder_job(context: BotContext) -> None:
-    await run_reminders(context.application, context.now())  # type: ignore[arg-type]
-
-
-async def run_reminders(application: BotApplication, local_now: datetime) -> str:
-    """What the job does at `local_now`; tests and the CLI call it with a chosen time."""
-    data = application.bot_data
-    report = await send_due(application.bot, data.storage, data.settings, data.throttle, local_now)
-    if report.outcomes:
-        logger.info("reminders at %s: %s", local_now.isoformat(timespec="minutes"), report)
-    return str(report)
 
 
 def parse_day(text: str) -> date | None:
@@ -139,32 +110,8 @@ async def remind_confirmed(update: Update, context: BotContext) -> None:
     if period is None or period.state is not PeriodState.OPEN:
         await reply(update, t.gettext("That period is no longer open."))
         return
-    local_now = context.now()
-    current = await situation(context.storage, context.settings, period)
-    today = local_now.date()
-    kind = Kind.AHEAD if today < period.deadline else Kind.DUE_TODAY if today == period.deadline else Kind.OVERDUE
-    slot = f"manual-{local_now:%Y%m%d%H%M}"
-    reminders = [
-        Reminder(r.user_id, slot, kind, agency.code)
-        for agency in current.owing
-        for r in agency.recipients
-        if r.available(today)
-    ]
-    calendar = shipped_calendar()
-    outcomes: Counter[str] = Counter()
-    for reminder in reminders:
-        outcomes[
-            await send_one(
-                context.bot,
-                context.storage,
-                context.settings,
-                context.bot_data.throttle,
-                current,
-                reminder,
-                today,
-                calendar,
-            )
-        ] += 1
+    outbox = TelegramOutbox(context.bot, context.bot_data.throttle)
+    outcomes = await send_manual(outbox, context.storage, context.settings, period, context.now())
     await reply(
         update,
         t.gettext("Reminders sent: {sent}; unreachable: {forbidden}; uncertain: {unknown}.").format(

@@ -27,7 +27,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.models import Answer, DataElement, ElementType, PeriodState, TaskStatus, Value
 from bot.domain.rendering import (
     QuestionContext,
@@ -47,7 +47,7 @@ from bot.domain.validation import (
     validate_task_percent,
 )
 from bot.i18n import Translator
-from bot.report_service import ReportSheet, load_sheet, reportable
+from bot.services.report import ReportSheet, load_sheet, reportable
 from handlers.common import keyboard, reply, who
 from storage import Conversation, PeriodLocked, ValueConflict
 
@@ -60,6 +60,11 @@ NOTE_LIMIT = 500
 
 
 # ----------------------------------------------------------------- entry points
+
+
+def report_button(period_id: int, t: Translator) -> tuple[str, str]:
+    """The "Report now" button a reminder carries; `on_button` opens that period's report."""
+    return (t.gettext("📝 Report now"), f"r:open:{period_id}")
 
 
 async def report_command(update: Update, context: BotContext) -> None:

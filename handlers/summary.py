@@ -8,13 +8,14 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.domain.models import Period
 from bot.domain.rendering import esc
+from bot.domain.summary import Summary
 from bot.domain.summary_text import indicator_detail, numbered, status_board, summary_messages
-from bot.exports import summary_csv, summary_png, summary_xlsx
+from bot.files.exports import summary_csv, summary_png, summary_xlsx
 from bot.i18n import Translator
-from bot.summary_service import Summary, build_summary, find_period
+from bot.services.summary import build_summary, find_period
 from handlers.common import keyboard, reply, who
 
 

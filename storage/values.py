@@ -200,7 +200,7 @@ class ValueRepository:
         self, period_id: int, elements: Collection[str] | None = None, *, reader: int | None = None
     ) -> list[Figure]:
         """A period's answers as light rows, in one query, all or those of some elements: for details and
-        exports, and for aggregating the rare elements that totals cannot (see bot.summary_service)."""
+        exports, and for aggregating the rare elements that totals cannot (see bot.services.summary)."""
         chosen = ""
         if elements is not None:
             chosen = f" AND e.code IN ({', '.join('?' * len(elements))})"

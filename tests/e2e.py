@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot import services
-from bot.app import BotApplication, build_app, polling
+from bot.app import build_app, polling
 from bot.config import Settings
+from bot.context import BotApplication
 from bot.domain.models import Period, PeriodState, Role
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
 from storage import Storage

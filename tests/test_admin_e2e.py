@@ -166,7 +166,7 @@ async def test_an_explanation_request_round_trip(season: Season, sandbox: Sandbo
 
 async def test_catalogue_upload_shows_its_diff_and_applies_it(season: Season, sandbox: SandboxClient) -> None:
     from bot import services
-    from bot.catalogue_xlsx import catalogue_to_xlsx
+    from bot.files.catalogue_xlsx import catalogue_to_xlsx
 
     admin = await sandbox.user(900, "Quản trị")
     text = (services.shipped_catalogue_dir() / "hai_duong_nq30.yaml").read_text(encoding="utf-8")

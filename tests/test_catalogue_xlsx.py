@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from bot import services
-from bot.catalogue_xlsx import catalogue_to_xlsx, read_catalogue_xlsx
 from bot.domain.catalogue import CatalogueError, read_catalogue_file
+from bot.files.catalogue_xlsx import catalogue_to_xlsx, read_catalogue_xlsx
 
 
 @pytest.mark.parametrize("name", services.SHIPPED_CATALOGUES)

@@ -6,13 +6,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot import services
-from bot.app import BotApplication, build_app
+from bot.app import build_app, run_reminders
 from bot.config import Settings
+from bot.context import BotApplication
 from bot.domain.models import Role
 from bot.domain.reminders import ReminderPolicy, schedule
 from bot.domain.workdays import shipped_calendar
 from bot.sandbox import SandboxClient, SimUser
-from handlers.reminders import run_reminders
 from storage import Storage
 from tests.e2e import Season, join, polling
 

@@ -7,8 +7,9 @@ import asyncio
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.app import BotContext, build_app
+from bot.app import build_app
 from bot.config import Settings
+from bot.context import BotContext
 from bot.sandbox import BotApiServer, SandboxClient
 from tests.e2e import polling
 

@@ -12,7 +12,7 @@ from bot.domain.rendering import Translates, esc, shorten, split_lines
 
 if TYPE_CHECKING:
     from bot.domain.aggregation import Figure
-    from bot.summary_service import IndicatorSummary, Summary
+    from bot.domain.summary import IndicatorSummary, Summary
 
 AREAS = ("economy", "society", "environment", "infrastructure", "security")
 MARKS = {

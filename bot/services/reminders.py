@@ -1,4 +1,5 @@
-"""Deciding and sending the reminders due now: the I/O around `bot.domain.reminders`.
+"""Running the reminders due now: gather who owes what from storage, let `bot.domain.reminders` decide,
+write the messages, and hand each to an `Outbox` (Telegram's, in `handlers.delivery`).
 
 Each reminder is claimed in the reminder log before it is sent, so it goes out at most once even when
 two instances run the job at the same moment or the process dies mid-send. Sending respects a global
@@ -11,14 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
+from datetime import date, datetime
+from typing import Protocol
 
 from bot.config import Settings
 from bot.domain.models import Agency, Answer, DataElement, Period, PeriodState, User
@@ -32,27 +30,11 @@ from bot.domain.reminders import (
     due_reminders,
 )
 from bot.domain.workdays import WorkCalendar, shipped_calendar
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from storage import Storage
 
 logger = logging.getLogger(__name__)
 CONCURRENT_SENDS = 64
-
-
-class ChatThrottle:
-    """At most one message per `interval` seconds to any one chat."""
-
-    def __init__(self, interval: float = 1.0) -> None:
-        self.interval = interval
-        self._next: dict[int, float] = {}
-
-    async def wait(self, chat_id: int) -> None:
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        ready = max(now, self._next.get(chat_id, 0.0))
-        self._next[chat_id] = ready + self.interval
-        if ready > now:
-            await asyncio.sleep(ready - now)
 
 
 @dataclass
@@ -112,6 +94,17 @@ async def due_now(
     return result
 
 
+class Outbox(Protocol):
+    """Where reminder messages go: Telegram in the bot, a list in a test.
+
+    `send` delivers `texts` to one chat in order, stopping at the first that fails, and returns how it
+    ended: "sent", "forbidden" (the user blocked the bot), "failed" (refused) or "unknown" (it may have
+    arrived). `report_period` asks for a button that opens that period's report.
+    """
+
+    async def send(self, chat_id: int, texts: Sequence[str], report_period: int | None, t: Translator) -> str: ...
+
+
 @dataclass
 class SendReport:
     outcomes: Counter[str]
@@ -121,21 +114,20 @@ class SendReport:
 
 
 async def send_due(
-    bot: Bot,
+    outbox: Outbox,
     storage: Storage,
     settings: Settings,
-    throttle: ChatThrottle,
     local_now: datetime,
     calendar: WorkCalendar | None = None,
 ) -> SendReport:
-    """Send everything due now; return how each attempt ended."""
+    """Send everything due at `local_now` (the bot's clock, in the province's zone); say how each ended."""
     calendar = calendar or shipped_calendar()
     outcomes: Counter[str] = Counter()
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def one(current: Situation, reminder: Reminder) -> None:
         async with gate:
-            outcome = await send_one(bot, storage, settings, throttle, current, reminder, local_now.date(), calendar)
+            outcome = await send_one(outbox, storage, settings, current, reminder, local_now.date(), calendar)
             outcomes[outcome] += 1
 
     jobs = [
@@ -144,19 +136,39 @@ async def send_due(
         for reminder in due
     ]
     await asyncio.gather(*jobs)
+    if outcomes:
+        logger.info("reminders at %s: %s", local_now.isoformat(timespec="minutes"), SendReport(outcomes))
     return SendReport(outcomes)
 
 
+async def send_manual(
+    outbox: Outbox, storage: Storage, settings: Settings, period: Period, local_now: datetime
+) -> Counter[str]:
+    """An admin's nudge now to every available focal point of the agencies still owing in `period`."""
+    current = await situation(storage, settings, period)
+    today = local_now.date()
+    kind = Kind.AHEAD if today < period.deadline else Kind.DUE_TODAY if today == period.deadline else Kind.OVERDUE
+    slot = f"manual-{local_now:%Y%m%d%H%M}"
+    calendar = shipped_calendar()
+    outcomes: Counter[str] = Counter()
+    for agency in current.owing:
+        for recipient in agency.recipients:
+            if recipient.available(today):
+                reminder = Reminder(recipient.user_id, slot, kind, agency.code)
+                outcomes[await send_one(outbox, storage, settings, current, reminder, today, calendar)] += 1
+    return outcomes
+
+
 async def send_one(
-    bot: Bot,
+    outbox: Outbox,
     storage: Storage,
     settings: Settings,
-    throttle: ChatThrottle,
     current: Situation,
     reminder: Reminder,
     today: date,
     calendar: WorkCalendar,
 ) -> str:
+    """Claim one reminder in the log, write it in the recipient's language, send it, record the outcome."""
     period = current.period
     if not await storage.reminders.claim(period.id, reminder.user_id, reminder.slot, reminder.kind.value):
         return "already_claimed"
@@ -165,40 +177,27 @@ async def send_one(
     if reminder.kind is Kind.ESCALATION:
         texts = escalation_messages(
             period,
-            late_agencies(current, reminder.late_agencies, t.locale),
+            late_agencies(current, reminder.late_agencies, t.locale, today),
             calendar.working_days_between(period.deadline, today),
             t,
         )
-        markup = None
+        report_period = None
     else:
         agency = current.agencies[reminder.agency_code or ""]
         owing = next(a for a in current.owing if a.code == agency.code)
         missing = [current.elements[c].name(t.locale) for c in owing.missing if c in current.elements]
         days = abs(calendar.working_days_between(today, calendar.on_or_before(period.deadline)))
         texts = [reminder_text(reminder.kind, period, agency.name(t.locale), missing, days, t)]
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t.gettext("📝 Report now"), callback_data=f"r:open:{period.id}")]]
-        )
-    outcome = "sent"
-    for text in texts:
-        outcome = await deliver(bot, throttle, reminder.user_id, text, markup)
-        if outcome != "sent":
-            break
+        report_period = period.id
+    outcome = await outbox.send(reminder.user_id, texts, report_period, t)
     if outcome == "forbidden":
         await storage.users.mark_unreachable(reminder.user_id)
     await storage.reminders.record(period.id, reminder.user_id, reminder.slot, outcome)
     return outcome
 
 
-def retry_seconds(error: RetryAfter) -> float:
-    """How long Telegram asked us to wait (PTB is moving this attribute from seconds to a timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-
-
-def late_agencies(current: Situation, codes: tuple[str, ...], locale: str) -> list[LateAgency]:
+def late_agencies(current: Situation, codes: tuple[str, ...], locale: str, today: date) -> list[LateAgency]:
+    """The late agencies an escalation lists, with each focal point's state on `today` (the bot's clock)."""
     late = []
     for code in codes:
         owing = next(a for a in current.owing if a.code == code)
@@ -206,33 +205,9 @@ def late_agencies(current: Situation, codes: tuple[str, ...], locale: str) -> li
             FocalPointState(
                 user.full_name or str(user.telegram_id),
                 user.unreachable_since is None,
-                user.paused_until is not None and user.paused_until >= date.today(),
+                user.paused_until is not None and user.paused_until >= today,
             )
             for user, _ in current.members.get(code, [])
         ]
         late.append(LateAgency(current.agencies[code].name(locale), len(owing.missing), people))
     return late
-
-
-async def deliver(
-    bot: Bot, throttle: ChatThrottle, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-) -> str:
-    """Send one message; a 429 is waited out and retried, since Telegram did not deliver it."""
-    while True:
-        await throttle.wait(chat_id)
-        try:
-            await bot.send_message(chat_id, text, reply_markup=markup)
-            return "sent"
-        except RetryAfter as error:
-            await asyncio.sleep(retry_seconds(error))
-        except Forbidden:
-            return "forbidden"
-        except BadRequest as error:
-            logger.warning("reminder to %s refused: %s", chat_id, error.message)
-            return "failed"
-        except (TimedOut, NetworkError) as error:
-            logger.warning("reminder to %s: outcome unknown (%s)", chat_id, error)
-            return "unknown"
-        except TelegramError as error:
-            logger.warning("reminder to %s failed: %s", chat_id, error)
-            return "failed"

@@ -23,15 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from bot import services
-from bot.app import BotApplication, build_app, polling
+from bot.app import build_app, polling, run_reminders
 from bot.config import Settings
+from bot.context import BotApplication
 from bot.domain.models import DataElement, ElementType, Role
 from bot.domain.reminders import ReminderPolicy, schedule
 from bot.domain.workdays import shipped_calendar
-from bot.exports import summary_json
+from bot.files.exports import summary_json
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
-from bot.summary_service import build_summary
-from handlers.reminders import run_reminders
+from bot.services.summary import build_summary
 
 PROGRAMME = "HD-NQ30"
 DEADLINE = date(2025, 12, 5)

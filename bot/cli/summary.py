@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.domain.summary_text import summary_messages
-from bot.exports import summary_csv, summary_json, summary_png, summary_xlsx
+from bot.files.exports import summary_csv, summary_json, summary_png, summary_xlsx
 from bot.i18n import Translator
-from bot.summary_service import build_summary, find_period
+from bot.services.summary import build_summary, find_period
 from storage import Storage
 
 if TYPE_CHECKING:

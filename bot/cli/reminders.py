@@ -13,7 +13,7 @@ from bot.domain.models import Period, PeriodState
 from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule
 from bot.domain.workdays import shipped_calendar
 from bot.i18n import Translator
-from bot.reminder_service import situation
+from bot.services.reminders import situation
 from storage import Storage
 
 if TYPE_CHECKING:
@@ -92,8 +92,7 @@ async def plan(arguments: argparse.Namespace, settings: Settings, storage: Stora
 
 
 async def run_once(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
-    from bot.app import build_app
-    from handlers.reminders import run_reminders
+    from bot.app import build_app, run_reminders
 
     application = build_app(settings)
     await application.initialize()

@@ -16,7 +16,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot import cli_reminders, cli_summary, services
+from bot import services
+from bot.cli import reminders as cli_reminders
+from bot.cli import summary as cli_summary
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError, Problem, read_agency_file
 from bot.domain.models import Period, PeriodState, Role
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings, logging.INFO if arguments.command == "run" else logging.WARNING)
     t = translator(settings.default_locale)
     if arguments.command == "demo":
-        from bot.demo import run_demo
+        from bot.sandbox.demo import run_demo
 
         return run_demo(arguments.seed, arguments.out, arguments.lang, arguments.fast)
     if arguments.command == "run":
@@ -242,7 +244,7 @@ async def _catalog_load(arguments: argparse.Namespace, _: Settings, storage: Sto
 
 
 async def _catalog_template(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
-    from bot.catalogue_xlsx import catalogue_to_xlsx
+    from bot.files.catalogue_xlsx import catalogue_to_xlsx
 
     spec = await storage.catalogue.spec(arguments.programme) if arguments.programme else None
     if arguments.programme and spec is None:

@@ -21,8 +21,8 @@ from typing import Any
 from bot.domain import aggregation
 from bot.domain.progress import Status
 from bot.domain.rendering import Translates, shorten
+from bot.domain.summary import IndicatorSummary, Summary
 from bot.domain.summary_text import area_name, numbered, status_name, target_text, value_status_name
-from bot.summary_service import IndicatorSummary, Summary
 
 SCHEMA = "chitieu.summary/1"
 FILLS = {

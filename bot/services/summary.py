@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.aggregation import (
-    Aggregate,
     Column,
     Figure,
     RolledUp,
@@ -30,7 +29,6 @@ from bot.domain.aggregation import (
 from bot.domain.models import (
     Agency,
     Answer,
-    DataElement,
     ElementType,
     Indicator,
     Period,
@@ -39,61 +37,11 @@ from bot.domain.models import (
     ValueStatus,
 )
 from bot.domain.periods import previous_period_code
-from bot.domain.progress import Assessment, assess
+from bot.domain.progress import assess
+from bot.domain.summary import AgencyReport, IndicatorSummary, Summary
 from storage import Storage
 from storage.agencies import successor_map
 from storage.values import ElementTotals
-
-
-@dataclass(frozen=True)
-class IndicatorSummary:
-    indicator: Indicator
-    aggregate: Aggregate
-    assessment: Assessment
-    previous: float | None
-    baseline: tuple[int, float] | None
-    value_status: ValueStatus | None  # the least final status among the figures used
-    notes: tuple[tuple[str, str], ...]  # (agency code, note) on the figures used
-    explanations: tuple[tuple[str, str, str | None], ...] = ()  # (agency code, question, answer) of /ask
-
-    @property
-    def value(self) -> float | None:
-        return self.aggregate.value
-
-
-@dataclass(frozen=True)
-class AgencyReport:
-    agency: Agency
-    submission: Submission | None
-    owed: int
-    missing: tuple[str, ...]  # element codes without a figure
-
-
-@dataclass(frozen=True)
-class Summary:
-    programme: Programme
-    period: Period
-    previous_code: str | None
-    indicators: list[IndicatorSummary]
-    agencies: list[AgencyReport]
-    elements: dict[str, DataElement]
-    generated_at: datetime
-
-    @property
-    def submitted(self) -> list[AgencyReport]:
-        return [a for a in self.agencies if a.submission is not None]
-
-    @property
-    def on_time(self) -> list[AgencyReport]:
-        return [a for a in self.submitted if a.submission is not None and a.submission.on_time]
-
-    @property
-    def late(self) -> list[AgencyReport]:
-        return [a for a in self.submitted if a.submission is not None and not a.submission.on_time]
-
-    @property
-    def not_submitted(self) -> list[AgencyReport]:
-        return [a for a in self.agencies if a.submission is None]
 
 
 @dataclass(frozen=True)
