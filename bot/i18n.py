@@ -1,17 +1,21 @@
 """Translations and locale-aware formatting.
 
 Messages are written in English in the code (`_("Deadline: {date}")`) and translated through gettext
-catalogues in `locales/`; Vietnamese is the default. The `.po` files are the source of truth: `.mo` files
-are compiled from them at start whenever they are missing or older, so they never go stale.
+catalogues in `locales/`; Vietnamese is the default. The `.po` files are the source of truth. A built
+wheel carries them compiled (`bot/locale/*/LC_MESSAGES/messages.mo`, written by setup.py at build time);
+a source checkout reads its `.po` files and compiles them in memory, so they never go stale. Nothing is
+ever written at run time: the install tree may be read-only.
 """
 
 from __future__ import annotations
 
 import gettext
+import io
 import logging
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,26 +28,25 @@ from bot.domain.numbers import format_number
 
 logger = logging.getLogger(__name__)
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+SOURCE_LOCALES = Path(__file__).resolve().parent.parent / "locales"  # a source checkout's catalogues
 DOMAIN = "messages"
 SUPPORTED = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def compile_catalogues(locales_dir: Path = LOCALES_DIR) -> list[Path]:
-    """Compile every messages.po whose .mo is missing or older; return the files written."""
-    written = []
-    for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
+def compiled_catalogue(locale: str, source: Path = SOURCE_LOCALES) -> bytes | None:
+    """The .mo bytes for `locale`: from the checkout's .po (the truth while developing), else the one
+    the wheel ships, else None."""
+    po_path = source / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po_path.is_file():
         with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=False)
-        written.append(mo_path)
-    return written
+            catalog = read_po(po_file, locale=locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        return buffer.getvalue()
+    shipped = resources.files("bot") / "locale" / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    return shipped.read_bytes() if shipped.is_file() else None
 
 
 def normalize_locale(locale: str | None) -> str:
@@ -56,14 +59,13 @@ def normalize_locale(locale: str | None) -> str:
 
 @cache
 def _translations(locale: str) -> gettext.NullTranslations:
-    compile_catalogues()
-    try:
-        return gettext.translation(DOMAIN, localedir=LOCALES_DIR, languages=[locale])
-    except FileNotFoundError:
+    compiled = compiled_catalogue(locale)
+    if compiled is None:
         # English msgids are the English text, so a missing catalogue still reads correctly.
         if locale != "en":
-            logger.warning("no compiled catalogue for %s; falling back to English", locale)
+            logger.warning("no catalogue for %s (neither locales/ nor a built bot/locale); English it is", locale)
         return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(compiled))
 
 
 class Translator:
