@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.reminders import ReminderPolicy
+from bot.domain.workdays import WorkCalendar, overrides_file, shipped_calendar
 
 SUPPORTED_LOCALES = ("vi", "en")
 DEFAULT_DATABASE_URL = "sqlite:///data/chitieu.db"
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     bot_api_url: str = "https://api.telegram.org"
     database_url: str = DEFAULT_DATABASE_URL
+    # The operator's own files (holiday overrides, catalogues), never inside the installed package.
+    data_dir: Path = Path("data")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Ho_Chi_Minh"
     default_locale: Literal["vi", "en"] = "vi"
@@ -70,6 +74,11 @@ class Settings(BaseSettings):
         if not database_path_of(value).name:
             raise ValueError("names no file")
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -115,6 +124,10 @@ class Settings(BaseSettings):
             window_end=time.fromisoformat(end),
             weekends=self.reminder_weekends,
         )
+
+    def work_calendar(self) -> WorkCalendar:
+        """Vietnam's working days with the operator's holiday overrides from the data directory, if any."""
+        return shipped_calendar(True, overrides_file(self.data_dir))
 
     @field_validator("timezone")
     @classmethod

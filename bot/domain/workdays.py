@@ -1,5 +1,10 @@
 """Working days in Vietnam: Monday to Friday, less public holidays (Tết included), adjusted by the days
-off and make-up working days the government decides each year."""
+off and make-up working days the government decides each year.
+
+Public holidays come from the `holidays` package for whatever year is asked (it computes the lunar
+calendar, so Tết of 2031 or 2049 is known); the decisions on top of it are an override file, the
+shipped one or the operator's own in the data directory (`DATA_DIR/holidays_vn.yaml`).
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,26 @@ from pathlib import Path
 import holidays
 import yaml
 
-FIRST_YEAR, LAST_YEAR = 2023, 2030
-OVERRIDES = Path(__file__).resolve().parent.parent / "catalogues" / "holidays_vn.yaml"
+SHIPPED_OVERRIDES = Path(__file__).resolve().parent.parent / "catalogues" / "holidays_vn.yaml"
+OVERRIDES_NAME = "holidays_vn.yaml"
+
+
+@cache
+def public_holidays(year: int) -> frozenset[date]:
+    """Vietnam's public holidays in `year`, as the `holidays` package computes them."""
+    return frozenset(holidays.country_holidays("VN", years=year))
 
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    days_off: frozenset[date]
+    days_off: frozenset[date]  # decided on top of the public holidays
     working_days: frozenset[date] = field(default_factory=frozenset)  # make-up days, even on a weekend
     weekends_off: bool = True
 
     def is_working_day(self, day: date) -> bool:
         if day in self.working_days:
             return True
-        if day in self.days_off:
+        if day in self.days_off or day in public_holidays(day.year):
             return False
         return not (self.weekends_off and day.weekday() >= 5)
 
@@ -57,18 +68,23 @@ class WorkCalendar:
 def vietnam_calendar(
     extra_days_off: Iterable[date] = (), extra_working_days: Iterable[date] = (), weekends_off: bool = True
 ) -> WorkCalendar:
-    official = holidays.country_holidays("VN", years=range(FIRST_YEAR, LAST_YEAR + 1))
     return WorkCalendar(
-        days_off=frozenset(official) | frozenset(extra_days_off),
+        days_off=frozenset(extra_days_off),
         working_days=frozenset(extra_working_days),
         weekends_off=weekends_off,
     )
 
 
+def overrides_file(data_dir: Path | None) -> Path:
+    """The operator's override file in the data directory if there is one, else the shipped one."""
+    own = data_dir / OVERRIDES_NAME if data_dir else None
+    return own if own is not None and own.is_file() else SHIPPED_OVERRIDES
+
+
 @cache
-def shipped_calendar(weekends_off: bool = True) -> WorkCalendar:
-    """The Vietnamese calendar with the shipped override file applied."""
-    data = yaml.safe_load(OVERRIDES.read_text(encoding="utf-8")) or {}
+def shipped_calendar(weekends_off: bool = True, overrides: Path = SHIPPED_OVERRIDES) -> WorkCalendar:
+    """The Vietnamese calendar with an override file applied (the shipped one unless told otherwise)."""
+    data = yaml.safe_load(overrides.read_text(encoding="utf-8")) or {}
     return vietnam_calendar(
         (entry["date"] for entry in data.get("days_off") or []),
         (entry["date"] for entry in data.get("working_days") or []),

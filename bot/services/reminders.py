@@ -29,7 +29,7 @@ from bot.domain.reminders import (
     ReminderPolicy,
     due_reminders,
 )
-from bot.domain.workdays import WorkCalendar, shipped_calendar
+from bot.domain.workdays import WorkCalendar
 from bot.i18n import Translator, translator
 from storage import Storage
 
@@ -83,7 +83,7 @@ async def due_now(
     storage: Storage, settings: Settings, local_now: datetime, calendar: WorkCalendar | None = None
 ) -> list[tuple[Situation, list[Reminder]]]:
     """For every open period, the reminders due at `local_now` (a time in the province's zone)."""
-    calendar = calendar or shipped_calendar()
+    calendar = calendar or settings.work_calendar()
     admins = [user.telegram_id for user in await storage.users.admins() if user.unreachable_since is None]
     result = []
     for period in await storage.periods.all(state=PeriodState.OPEN):
@@ -121,7 +121,7 @@ async def send_due(
     calendar: WorkCalendar | None = None,
 ) -> SendReport:
     """Send everything due at `local_now` (the bot's clock, in the province's zone); say how each ended."""
-    calendar = calendar or shipped_calendar()
+    calendar = calendar or settings.work_calendar()
     outcomes: Counter[str] = Counter()
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
@@ -149,7 +149,7 @@ async def send_manual(
     today = local_now.date()
     kind = Kind.AHEAD if today < period.deadline else Kind.DUE_TODAY if today == period.deadline else Kind.OVERDUE
     slot = f"manual-{local_now:%Y%m%d%H%M}"
-    calendar = shipped_calendar()
+    calendar = settings.work_calendar()
     outcomes: Counter[str] = Counter()
     for agency in current.owing:
         for recipient in agency.recipients:
