@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     reminder_before_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [14, 7, 3, 1])
     reminder_overdue_every: int = Field(default=2, ge=1)
     reminder_escalate_after: int = Field(default=3, ge=1)
+    reminder_nudges_after_escalation: int = Field(default=3, ge=0)
     reminder_window: str = Field(default="08:00-17:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     reminder_weekends: bool = False
     reminder_check_minutes: float = Field(default=5, gt=0)
@@ -120,6 +121,7 @@ class Settings(BaseSettings):
             before=tuple(self.reminder_before_days),
             overdue_every=self.reminder_overdue_every,
             escalate_after=self.reminder_escalate_after,
+            nudges_after_escalation=self.reminder_nudges_after_escalation,
             window_start=time.fromisoformat(start),
             window_end=time.fromisoformat(end),
             weekends=self.reminder_weekends,

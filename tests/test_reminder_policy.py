@@ -131,3 +131,20 @@ def test_send_window_and_weekend_option() -> None:
     assert not in_window(POLICY, CALENDAR, datetime(2025, 12, 1, 17, 0))
     assert not in_window(POLICY.model_copy(update={"weekends": True}), CALENDAR, datetime(2026, 2, 17, 9))
     assert in_window(POLICY, CALENDAR, datetime(2025, 4, 26, 9, 0))  # a make-up working Saturday
+
+
+def test_overdue_nudges_stop_after_the_escalation_and_three_more_and_the_admins_hear_it_once() -> None:
+    deadline = date(2025, 12, 5)  # a Friday
+    log: set[tuple[int, str]] = set()
+    sent = []
+    moment = datetime(2025, 12, 5, 8, 0)
+    while moment < datetime(2026, 12, 5):  # the period stays open a whole year
+        for reminder in due_reminders(POLICY, CALENDAR, deadline, [agency("SYT", LAN)], [ADMIN], log, moment):
+            log.add((reminder.user_id, reminder.slot))
+            sent.append((moment.date(), reminder.user_id, reminder.slot, reminder.kind))
+        moment += timedelta(hours=4)
+    nudges = [slot for _, user, slot, _ in sent if user == LAN.user_id]
+    assert nudges == ["due", "overdue-2", "overdue-4", "overdue-6", "overdue-8"]  # escalation on day 3, then three
+    to_admin = [(day, slot) for day, user, slot, _ in sent if user == ADMIN]
+    assert to_admin == [(date(2025, 12, 10), "escalate"), (date(2025, 12, 19), "stopped")]
+    assert max(day for day, *_ in sent) == date(2025, 12, 19)  # silence for the rest of the year

@@ -4,8 +4,11 @@ The schedule of a period is a list of slots, each on a working day:
 - `before-N` for N in the policy's working days before the deadline (14, 7, 3, 1),
 - `due` on the deadline (or the last working day before it, when the deadline is a day off; the deadline
   itself is shown as it is),
-- `overdue-N` every `overdue_every` working days after the deadline,
-- `escalate` to the admins `escalate_after` working days after the deadline.
+- `overdue-N` every `overdue_every` working days after the deadline, up to the escalation and then
+  `nudges_after_escalation` more: a period left open for a year must not nag its late agencies for a year,
+- `escalate` to the admins `escalate_after` working days after the deadline,
+- `stopped` to the admins once, when the next nudge would have been due: these agencies are still missing
+  and will not be reminded again.
 
 A slot opens at the start of the send window on its day. At any moment only the *latest* open slot counts:
 if it was already logged for a recipient nothing is due for them, and a slot missed during downtime is
@@ -35,6 +38,7 @@ class Kind(StrEnum):
     DUE_TODAY = "due"
     OVERDUE = "overdue"
     ESCALATION = "escalation"
+    STOPPED = "stopped"  # the admins are told once that the nudges have ended and who is still missing
 
 
 class ReminderPolicy(BaseModel):
@@ -42,6 +46,7 @@ class ReminderPolicy(BaseModel):
     on_the_day: bool = True
     overdue_every: int = Field(default=2, ge=1)  # working days between overdue nudges
     escalate_after: int = Field(default=3, ge=1)  # working days overdue before the admins hear
+    nudges_after_escalation: int = Field(default=3, ge=0)  # overdue nudges once the admins know; then silence
     window_start: time = time(8, 0)
     window_end: time = time(17, 0)
     weekends: bool = False  # may reminders go out on Saturdays and Sundays (never on holidays)
@@ -97,18 +102,31 @@ def schedule(policy: ReminderPolicy, calendar: WorkCalendar, deadline: date, unt
     ]
     if policy.on_the_day:
         slots.append(Slot("due", last_working, Kind.DUE_TODAY))
-    number = policy.overdue_every
-    while (day := calendar.shift(last_working, number)) <= until:
+    for number in overdue_numbers(policy):
+        if (day := calendar.shift(last_working, number)) > until:
+            break
         slots.append(Slot(f"overdue-{number}", day, Kind.OVERDUE))
-        number += policy.overdue_every
     by_day: dict[date, Slot] = {}
     for slot in slots:
         by_day[slot.day] = slot  # later entries (closer to the deadline) win a shared day
     return sorted(by_day.values(), key=lambda slot: slot.day)
 
 
+def overdue_numbers(policy: ReminderPolicy) -> list[int]:
+    """Working days after the deadline of each overdue nudge: up to the escalation, then a few more."""
+    numbers = list(range(policy.overdue_every, policy.escalate_after + 1, policy.overdue_every))
+    after = numbers[-1] if numbers else 0
+    return numbers + [after + policy.overdue_every * k for k in range(1, policy.nudges_after_escalation + 1)]
+
+
 def escalation_day(policy: ReminderPolicy, calendar: WorkCalendar, deadline: date) -> date:
     return calendar.shift(calendar.on_or_before(deadline), policy.escalate_after)
+
+
+def stop_day(policy: ReminderPolicy, calendar: WorkCalendar, deadline: date) -> date:
+    """When the next overdue nudge would have gone out after the last one: the admins hear it has stopped."""
+    last = max([*overdue_numbers(policy), policy.escalate_after])
+    return calendar.shift(calendar.on_or_before(deadline), last + policy.overdue_every)
 
 
 def in_window(policy: ReminderPolicy, calendar: WorkCalendar, local_now: datetime) -> bool:
@@ -142,13 +160,13 @@ def due_reminders(
             for recipient in _recipients(agency, latest.kind, today):
                 if (recipient.user_id, latest.name) not in log:
                     due.append(Reminder(recipient.user_id, latest.name, latest.kind, agency.code))
-    if owing and escalation_day(policy, calendar, deadline) <= today:
-        late = tuple(agency.code for agency in owing)
-        due += [
-            Reminder(admin, "escalate", Kind.ESCALATION, None, late)
-            for admin in admins
-            if (admin, "escalate") not in log
-        ]
+    late = tuple(agency.code for agency in owing)
+    for slot, kind, day in (
+        ("escalate", Kind.ESCALATION, escalation_day(policy, calendar, deadline)),
+        ("stopped", Kind.STOPPED, stop_day(policy, calendar, deadline)),
+    ):
+        if owing and day <= today:
+            due += [Reminder(admin, slot, kind, None, late) for admin in admins if (admin, slot) not in log]
     return due
 
 

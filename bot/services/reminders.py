@@ -174,12 +174,13 @@ async def send_one(
         return "already_claimed"
     user = await storage.users.get(reminder.user_id)
     t = translator(user.locale if user and user.locale else settings.default_locale, settings.timezone)
-    if reminder.kind is Kind.ESCALATION:
+    if reminder.kind in (Kind.ESCALATION, Kind.STOPPED):
         texts = escalation_messages(
             period,
             late_agencies(current, reminder.late_agencies, t.locale, today),
             calendar.working_days_between(period.deadline, today),
             t,
+            stopped=reminder.kind is Kind.STOPPED,
         )
         report_period = None
     else:
