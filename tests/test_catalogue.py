@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.catalogue import CatalogueError, diff_catalogue, parse_catalogue
+from bot.domain.catalogue import CatalogueError, parse_catalogue
+from bot.domain.catalogue_diff import diff_catalogue
 
 VALID = """\
 programme:

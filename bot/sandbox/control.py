@@ -7,20 +7,42 @@ demo wait on conditions, never on fixed sleeps.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import tornado.web
 
-from bot.sandbox.server import PHOTO_LIMIT, ApiError, Faults, Limits
-
-if TYPE_CHECKING:
-    from bot.sandbox.server import BotApiServer
+from bot.sandbox.limits import PHOTO_LIMIT, ApiError, Faults, Limits
+from bot.sandbox.state import Chat, World
 
 MAX_WAIT = 60.0
 
 
+class UserSide(Protocol):
+    """What the control API needs of the server: the simulated users' actions and its switches.
+
+    A Protocol, so that this module need not import the server, which imports it for its routes.
+    """
+
+    @property
+    def world(self) -> World: ...
+
+    limits: Limits
+    faults: Faults
+    disabled_methods: set[str]
+
+    def add_user(
+        self, user_id: int, first_name: str, username: str | None = None, language_code: str = "vi"
+    ) -> dict[str, Any]: ...
+
+    def chat(self, user_id: int) -> Chat: ...
+
+    async def user_sends(self, user_id: int, content: dict[str, Any]) -> dict[str, Any]: ...
+
+    async def user_presses(self, user_id: int, message_id: int, data: str) -> str: ...
+
+
 class ControlHandler(tornado.web.RequestHandler):
-    def initialize(self, server: BotApiServer) -> None:
+    def initialize(self, server: UserSide) -> None:
         self.server = server
 
     def check_xsrf_cookie(self) -> None:
@@ -174,7 +196,8 @@ class ConfigHandler(ControlHandler):
         self.reply(True)
 
 
-def control_routes(server: BotApiServer) -> list[tuple[str, type[ControlHandler], dict[str, Any]]]:
+def control_routes(server: UserSide) -> list[tuple[str, type[ControlHandler], dict[str, Any]]]:
+    """The control API's routes, each handler bound to `server`."""
     routes: list[tuple[str, type[ControlHandler]]] = [
         (r"/_sandbox/users", UsersHandler),
         (r"/_sandbox/users/(-?\d+)/messages", MessagesHandler),

@@ -1,0 +1,55 @@
+"""The agency list: the bodies that report to the province, read from a human-edited YAML file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+
+from bot.domain.models import AgencyKind
+from bot.domain.spec_parsing import (
+    CatalogueError,
+    Parsed,
+    Spec,
+    dotted_field,
+    duplicate_code_problems,
+    load_yaml,
+    read_text_file,
+    validate_spec,
+)
+
+
+class AgencySpec(Spec):
+    """One agency (a department, a district or another body) and, if bounded, the dates it is valid for."""
+
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9_-]{0,29}$")
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    kind: AgencyKind
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class AgencyListSpec(Spec):
+    agencies: tuple[AgencySpec, ...] = Field(min_length=1)
+
+
+def parse_agencies(text: str, source: str) -> Parsed[AgencyListSpec]:
+    """Validate an agency list YAML; raise CatalogueError with lines."""
+    data, line_of = load_yaml(text, source)
+    parsed = validate_spec(data, source, AgencyListSpec, line_of, dotted_field)
+    problems = duplicate_code_problems(
+        ((("agencies", index, "code"), spec.code) for index, spec in enumerate(parsed.spec.agencies)),
+        parsed.line_of,
+        parsed.field_of,
+    )
+    if problems:
+        raise CatalogueError(source, problems)
+    return parsed
+
+
+def read_agency_file(path: Path) -> Parsed[AgencyListSpec]:
+    """Read and validate an agency list file."""
+    return parse_agencies(read_text_file(path), str(path))

@@ -1,0 +1,142 @@
+"""The programme catalogue's shape: what a province tracks, as frozen pydantic models.
+
+Each model checks what it can see on its own (a code's pattern, a range that is ordered, a formula that
+fits its aggregation); checks across items (a reference to an element, a reporter that is a known agency)
+are made in `bot.domain.catalogue`, which parses the files.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.domain.models import (
+    Aggregation,
+    Comparator,
+    Direction,
+    ElementType,
+    PathKind,
+    PeriodKind,
+    TargetKind,
+)
+from bot.domain.spec_parsing import Spec
+
+AREAS = ("economy", "society", "environment", "infrastructure", "security")
+GROUP_PREFIX = "@"  # "@district" in reporters means every active agency of that kind
+
+
+class TargetSpec(Spec):
+    comparator: Comparator
+    value: float
+    year: int = Field(ge=2000, le=2100)
+
+
+class BaselineSpec(Spec):
+    year: int
+    value: float
+
+
+class ReportingSpec(Spec):
+    frequency: PeriodKind = PeriodKind.ANNUAL
+    deadline: str = Field(default="12-05", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    report_to: str | None = None
+
+
+class ProgrammeSpec(Spec):
+    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+    title_vi: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    document: str = ""
+    issued_on: date | None = None
+    horizon_year: int = Field(ge=2000, le=2100)
+    baseline_year: int | None = None
+    reporting: ReportingSpec = ReportingSpec()
+
+
+class ElementSpec(Spec):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{0,59}$")
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    type: ElementType
+    unit: str = ""
+    min: float | None = None
+    max: float | None = None
+    reporters: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> ElementSpec:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+
+class IndicatorSpec(Spec):
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9_.-]{0,39}$")
+    area: str
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    unit: str = ""
+    target: TargetSpec | None = None
+    target_text_vi: str = ""
+    target_text_en: str = ""
+    kind: TargetKind = TargetKind.LEVEL
+    direction: Direction = Direction.HIGHER
+    path: PathKind = PathKind.LINEAR
+    baseline: BaselineSpec | None = None
+    milestones: dict[int, float] = {}  # noqa: RUF012 - a pydantic field (Spec is a BaseModel): copied per instance
+    aggregation: Aggregation
+    element: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    weight: str | None = None
+    factor: float = 1.0
+    lead: str | None = None
+
+    @field_validator("area")
+    @classmethod
+    def _known_area(cls, area: str) -> str:
+        if area not in AREAS:
+            raise ValueError(f"area must be one of {', '.join(AREAS)}")
+        return area
+
+    @model_validator(mode="after")
+    def _formula_fits_aggregation(self) -> IndicatorSpec:
+        if self.aggregation is Aggregation.RATIO:
+            if not (self.numerator and self.denominator) or self.element:
+                raise ValueError("a ratio needs numerator and denominator (and no element)")
+        elif not self.element or self.numerator or self.denominator:
+            raise ValueError(f"aggregation {self.aggregation.value} needs element (and no ratio)")
+        if (self.aggregation is Aggregation.WEIGHTED_MEAN) != bool(self.weight):
+            raise ValueError("weight is needed by, and only by, weighted_mean")
+        if self.aggregation is Aggregation.SINGLE and not self.lead:
+            raise ValueError("single-source aggregation needs a lead agency")
+        return self
+
+
+class TaskSpec(Spec):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{0,59}$")
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    type: ElementType = ElementType.TASK
+    due_on: date | None = None
+    lead: str
+    reporters: tuple[str, ...] = ()
+    section: str = ""
+
+    @model_validator(mode="after")
+    def _is_task_or_milestone(self) -> TaskSpec:
+        if self.type not in (ElementType.TASK, ElementType.MILESTONE):
+            raise ValueError("a task's type is task or milestone")
+        return self
+
+    @property
+    def reporting_agencies(self) -> tuple[str, ...]:
+        return self.reporters or (self.lead,)
+
+
+class CatalogueSpec(Spec):
+    programme: ProgrammeSpec
+    elements: tuple[ElementSpec, ...] = ()
+    indicators: tuple[IndicatorSpec, ...] = ()
+    tasks: tuple[TaskSpec, ...] = ()
