@@ -39,6 +39,7 @@ from bot.domain.models import (
 from bot.domain.periods import previous_period_code
 from bot.domain.progress import assess
 from bot.domain.summary import AgencyReport, IndicatorSummary, Summary
+from bot.domain.summary_text import numbered
 from storage import Storage
 from storage.agencies import successor_map
 from storage.values import ElementTotals
@@ -298,3 +299,32 @@ async def find_period(storage: Storage, code: str | None, programme_code: str | 
     for period in periods:  # newest first
         latest.setdefault(period.programme_id, period)
     return list(latest.values())
+
+
+async def period_by_id(storage: Storage, period_id: int) -> Period | None:
+    """The period a button names, or None when it no longer exists."""
+    return await storage.periods.by_id(period_id)
+
+
+@dataclass(frozen=True)
+class IndicatorAnswers:
+    """One indicator of a summary with every answer given to its elements: its detail page."""
+
+    summary: Summary
+    item: IndicatorSummary
+    figures: list[Figure]
+
+
+async def indicator_answers(storage: Storage, period: Period, number: int) -> IndicatorAnswers | None:
+    """Indicator `number` of the period's summary (numbered as the summary shows them) with the answers to
+    its elements; None when the summary has no such number."""
+    summary = await build_summary(storage, period)
+    item = dict(numbered(summary)).get(number)
+    if item is None:
+        return None
+    return IndicatorAnswers(summary, item, await storage.values.figures(period.id, item.indicator.element_codes))
+
+
+async def every_answer(storage: Storage, period: Period) -> list[Figure]:
+    """Every answer of the period, by agency then in catalogue order: the Excel export's sheet of figures."""
+    return await storage.values.figures(period.id)
