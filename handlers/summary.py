@@ -15,7 +15,7 @@ from bot.domain.summary import Summary
 from bot.domain.summary_text import indicator_detail, numbered, status_board, summary_messages
 from bot.files.exports import summary_csv, summary_png, summary_xlsx
 from bot.i18n import Translator
-from bot.services.summary import build_summary, find_period
+from bot.services.summary import build_summary, every_answer, find_period, indicator_answers, period_by_id
 from handlers.common import keyboard, reply, who
 
 
@@ -88,64 +88,86 @@ async def on_button(update: Update, context: BotContext) -> None:
     """`s:<action>:<period id>[:<argument>]` buttons."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    t = who(context).t
     parts = query.data.split(":")
-    period = await context.storage.periods.by_id(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
+    period = await period_by_id(context.storage, int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
     if period is None:
-        await query.answer(t.gettext("That period no longer exists."), show_alert=True)
+        await query.answer(who(context).t.gettext("That period no longer exists."), show_alert=True)
         return
     await query.answer()
     action, argument = parts[1], parts[3] if len(parts) > 3 else ""
-    chat = update.effective_chat
-    assert chat is not None
     if action == "show":
         await show(update, context, period)
     elif action == "page" and argument.isdigit():
-        summary = await build_summary(context.storage, period)
-        pages = summary_messages(summary, t)
-        page = min(int(argument), len(pages) - 1)
-        if getattr(query.message, "text", None) != pages[page]:
-            await query.edit_message_text(pages[page], reply_markup=summary_buttons(summary, t, page, len(pages)))
+        await _turn_page(update, context, period, int(argument))
     elif action == "status":
         await send_status(update, context, period)
     elif action == "list":
-        summary = await build_summary(context.storage, period)
-        buttons = [(str(number), f"s:ind:{period.id}:{number}") for number, _ in numbered(summary)]
-        await reply(
-            update,
-            t.gettext("Which indicator? (numbers as in the summary)"),
-            keyboard([buttons[i : i + 8] for i in range(0, len(buttons), 8)]),
-        )
+        await _ask_indicator(update, context, period)
     elif action == "ind" and argument.isdigit():
-        summary = await build_summary(context.storage, period)
-        items = dict(numbered(summary))
-        item = items.get(int(argument))
-        if item is None:
-            return
-        names = {report.agency.code: report.agency.name(t.locale) for report in summary.agencies}
-        figures = await context.storage.values.figures(period.id, item.indicator.element_codes)
-        for text in indicator_detail(summary, item, figures, names, t):
-            await reply(update, text)
+        await _send_indicator(update, context, period, int(argument))
     elif action in ("xlsx", "csv", "png"):
-        await chat.send_chat_action("upload_document")
-        summary = await build_summary(context.storage, period)
-        name = f"tong_hop_{period.programme_code}_{period.code}"
-        if action == "png":
-            await chat.send_photo(
-                InputFile(summary_png(summary, t), filename=f"{name}.png"),
-                caption=t.gettext("Progress towards the targets, period {period}").format(period=esc(period.code)),
-            )
-        else:
-            if action == "xlsx":
-                data = summary_xlsx(summary, await context.storage.values.figures(period.id), t)
-            else:
-                data = summary_csv(summary, t)
-            await chat.send_document(
-                InputFile(data, filename=f"{name}.{action}"),
-                caption=t.gettext("Summary of period {period} ({programme})").format(
-                    period=esc(period.code), programme=esc(period.programme_code)
-                ),
-            )
+        await _send_file(update, context, period, action)
+
+
+async def _turn_page(update: Update, context: BotContext, period: Period, page: int) -> None:
+    """Show another page of the summary in the same message (unless it is the page already shown)."""
+    query = update.callback_query
+    assert query is not None
+    t = who(context).t
+    summary = await build_summary(context.storage, period)
+    pages = summary_messages(summary, t)
+    page = min(page, len(pages) - 1)
+    if getattr(query.message, "text", None) != pages[page]:
+        await query.edit_message_text(pages[page], reply_markup=summary_buttons(summary, t, page, len(pages)))
+
+
+async def _ask_indicator(update: Update, context: BotContext, period: Period) -> None:
+    """A button per indicator, numbered as in the summary, eight to a row."""
+    t = who(context).t
+    summary = await build_summary(context.storage, period)
+    buttons = [(str(number), f"s:ind:{period.id}:{number}") for number, _ in numbered(summary)]
+    await reply(
+        update,
+        t.gettext("Which indicator? (numbers as in the summary)"),
+        keyboard([buttons[i : i + 8] for i in range(0, len(buttons), 8)]),
+    )
+
+
+async def _send_indicator(update: Update, context: BotContext, period: Period, number: int) -> None:
+    """The detail of indicator `number`: its figure and every agency's answer (nothing if it is gone)."""
+    t = who(context).t
+    found = await indicator_answers(context.storage, period, number)
+    if found is None:
+        return
+    names = {report.agency.code: report.agency.name(t.locale) for report in found.summary.agencies}
+    for text in indicator_detail(found.summary, found.item, found.figures, names, t):
+        await reply(update, text)
+
+
+async def _send_file(update: Update, context: BotContext, period: Period, kind: str) -> None:
+    """The summary as an Excel workbook, a CSV file or a chart (`kind` is xlsx, csv or png)."""
+    chat = update.effective_chat
+    assert chat is not None
+    t = who(context).t
+    await chat.send_chat_action("upload_document")
+    summary = await build_summary(context.storage, period)
+    name = f"tong_hop_{period.programme_code}_{period.code}"
+    if kind == "png":
+        await chat.send_photo(
+            InputFile(summary_png(summary, t), filename=f"{name}.png"),
+            caption=t.gettext("Progress towards the targets, period {period}").format(period=esc(period.code)),
+        )
+        return
+    if kind == "xlsx":
+        data = summary_xlsx(summary, await every_answer(context.storage, period), t)
+    else:
+        data = summary_csv(summary, t)
+    await chat.send_document(
+        InputFile(data, filename=f"{name}.{kind}"),
+        caption=t.gettext("Summary of period {period} ({programme})").format(
+            period=esc(period.code), programme=esc(period.programme_code)
+        ),
+    )
 
 
 def handlers() -> list[Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from storage.agencies import AgencyError, AgencyRepository
 from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
-from storage.db import Database, migrate
+from storage.db import Database, DatabaseTooNew, migrate
 from storage.explanations import ExplanationRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
@@ -20,6 +20,7 @@ __all__ = [
     "AgencyError",
     "Conversation",
     "Database",
+    "DatabaseTooNew",
     "InviteRefused",
     "PeriodError",
     "PeriodLocked",
@@ -47,10 +48,15 @@ class Storage:
 
 
 async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
-    """Open the database (creating its folder) and bring its schema up to date."""
+    """Open the database (creating its folder) and bring its schema up to date; DatabaseTooNew when a newer
+    version of the bot wrote it."""
     database = await Database.open(path)
     if run_migrations:
-        await migrate(database)
+        try:
+            await migrate(database)
+        except BaseException:
+            await database.close()  # a refused database leaves no connection (nor its thread) behind
+            raise
     return Storage(
         db=database,
         catalogue=CatalogueRepository(database),

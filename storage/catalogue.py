@@ -8,7 +8,14 @@ import json
 
 import aiosqlite
 
-from bot.domain.catalogue import CatalogueDiff, CatalogueSpec, ElementSpec, IndicatorSpec, TaskSpec
+from bot.domain.catalogue import (
+    CatalogueDiff,
+    CatalogueSpec,
+    ElementSpec,
+    IndicatorSpec,
+    ProgrammeSpec,
+    TaskSpec,
+)
 from bot.domain.models import (
     Comparator,
     DataElement,
@@ -150,54 +157,10 @@ class CatalogueRepository:
         """Write a validated catalogue in one transaction. `reporters` maps element codes (tasks
         included) to the agency codes that report them, groups already expanded."""
         now = to_text(utcnow())
-        programme = spec.programme
         async with self.db.transaction() as connection:
-            await connection.execute(
-                "INSERT INTO programmes (code, title_vi, title_en, document, issued_on, horizon_year,"
-                " baseline_year, report_frequency, report_deadline, report_to, spec_json, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
-                " title_vi = excluded.title_vi, title_en = excluded.title_en,"
-                " document = excluded.document, issued_on = excluded.issued_on,"
-                " horizon_year = excluded.horizon_year, baseline_year = excluded.baseline_year,"
-                " report_frequency = excluded.report_frequency,"
-                " report_deadline = excluded.report_deadline, report_to = excluded.report_to,"
-                " spec_json = excluded.spec_json, updated_at = excluded.updated_at",
-                (
-                    programme.code,
-                    programme.title_vi,
-                    programme.title_en,
-                    programme.document,
-                    programme.issued_on.isoformat() if programme.issued_on else None,
-                    programme.horizon_year,
-                    programme.baseline_year,
-                    programme.reporting.frequency.value,
-                    programme.reporting.deadline,
-                    programme.reporting.report_to,
-                    programme.model_dump_json(),
-                    now,
-                ),
-            )
-            row = await self.db.fetch_one("SELECT id FROM programmes WHERE code = ?", (programme.code,))
-            assert row is not None
-            programme_id = int(row[0])
-            await connection.execute("UPDATE data_elements SET active = 0 WHERE programme_id = ?", (programme_id,))
-            await connection.execute("UPDATE indicators SET active = 0 WHERE programme_id = ?", (programme_id,))
-            items: list[ElementSpec | TaskSpec] = [*spec.elements, *spec.tasks]
-            for position, item in enumerate(items):
-                await self._upsert_element(connection, programme_id, position, item)
-            for position, indicator in enumerate(spec.indicators):
-                await self._upsert_indicator(connection, programme_id, position, indicator)
-            await connection.execute(
-                "DELETE FROM assignments WHERE element_id IN (SELECT id FROM data_elements WHERE programme_id = ?)",
-                (programme_id,),
-            )
-            for element_code, agency_codes in reporters.items():
-                for agency_code in agency_codes:
-                    await connection.execute(
-                        "INSERT OR IGNORE INTO assignments (element_id, agency_code) SELECT id, ?"
-                        " FROM data_elements WHERE programme_id = ? AND code = ?",
-                        (agency_code, programme_id, element_code),
-                    )
+            programme_id = await self._upsert_programme(connection, spec.programme, now)
+            await self._replace_items(connection, programme_id, spec)
+            await self._replace_assignments(connection, programme_id, reporters)
             await connection.execute(
                 "INSERT INTO catalogue_loads (programme_id, source, loaded_at, loaded_by, diff_json)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -209,6 +172,65 @@ class CatalogueRepository:
                     json.dumps({"added": diff.added, "changed": diff.changed, "removed": diff.removed}),
                 ),
             )
+
+    async def _upsert_programme(self, connection: aiosqlite.Connection, programme: ProgrammeSpec, now: str) -> int:
+        """Insert or update the programme row by its code; return its id."""
+        await connection.execute(
+            "INSERT INTO programmes (code, title_vi, title_en, document, issued_on, horizon_year,"
+            " baseline_year, report_frequency, report_deadline, report_to, spec_json, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+            " title_vi = excluded.title_vi, title_en = excluded.title_en,"
+            " document = excluded.document, issued_on = excluded.issued_on,"
+            " horizon_year = excluded.horizon_year, baseline_year = excluded.baseline_year,"
+            " report_frequency = excluded.report_frequency,"
+            " report_deadline = excluded.report_deadline, report_to = excluded.report_to,"
+            " spec_json = excluded.spec_json, updated_at = excluded.updated_at",
+            (
+                programme.code,
+                programme.title_vi,
+                programme.title_en,
+                programme.document,
+                programme.issued_on.isoformat() if programme.issued_on else None,
+                programme.horizon_year,
+                programme.baseline_year,
+                programme.reporting.frequency.value,
+                programme.reporting.deadline,
+                programme.reporting.report_to,
+                programme.model_dump_json(),
+                now,
+            ),
+        )
+        row = await self.db.fetch_one("SELECT id FROM programmes WHERE code = ?", (programme.code,))
+        assert row is not None
+        return int(row[0])
+
+    async def _replace_items(self, connection: aiosqlite.Connection, programme_id: int, spec: CatalogueSpec) -> None:
+        """Mark every element and indicator of the programme inactive, then write those of `spec` (active,
+        in its order): an item the catalogue no longer names stays, inactive, for the values given to it."""
+        await connection.execute("UPDATE data_elements SET active = 0 WHERE programme_id = ?", (programme_id,))
+        await connection.execute("UPDATE indicators SET active = 0 WHERE programme_id = ?", (programme_id,))
+        items: list[ElementSpec | TaskSpec] = [*spec.elements, *spec.tasks]
+        for position, item in enumerate(items):
+            await self._upsert_element(connection, programme_id, position, item)
+        for position, indicator in enumerate(spec.indicators):
+            await self._upsert_indicator(connection, programme_id, position, indicator)
+
+    @staticmethod
+    async def _replace_assignments(
+        connection: aiosqlite.Connection, programme_id: int, reporters: dict[str, list[str]]
+    ) -> None:
+        """The programme's assignments become exactly `reporters` (element code -> agency codes)."""
+        await connection.execute(
+            "DELETE FROM assignments WHERE element_id IN (SELECT id FROM data_elements WHERE programme_id = ?)",
+            (programme_id,),
+        )
+        for element_code, agency_codes in reporters.items():
+            for agency_code in agency_codes:
+                await connection.execute(
+                    "INSERT OR IGNORE INTO assignments (element_id, agency_code) SELECT id, ?"
+                    " FROM data_elements WHERE programme_id = ? AND code = ?",
+                    (agency_code, programme_id, element_code),
+                )
 
     @staticmethod
     async def _upsert_element(

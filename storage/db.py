@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 import aiosqlite
 from pydantic import BaseModel
 
+from bot.config import ConfigError
+
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -27,6 +29,21 @@ READERS = 2  # a summary reads two periods side by side
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseTooNew(ConfigError):
+    """The database has migrations this code does not ship: a newer version of the bot wrote it, and this one
+    could misread it or write what the newer one no longer expects. Raised before anything in it changes. A
+    ConfigError, so that `python -m bot run` and `db migrate` print it as one line and exit 2."""
+
+    def __init__(self, path: Path, found: int, shipped: int) -> None:
+        super().__init__(
+            f"the database {path} was written by a newer version of the bot (schema version {found}; this"
+            f" version knows up to {shipped}). Upgrade the bot, or restore a backup made by this version."
+        )
+        self.path = path
+        self.found = found
+        self.shipped = shipped
 
 
 class Database:
@@ -145,9 +162,18 @@ async def schema_version(database: Database) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def shipped_version() -> int:
+    """The highest migration this code ships: the schema version it reads and writes."""
+    return max((version for version, _, _ in available_migrations()), default=0)
+
+
 async def migrate(database: Database) -> list[str]:
-    """Apply the migrations not yet applied, each in its own transaction; return their names."""
+    """Apply the migrations not yet applied, each in its own transaction; return their names. A database
+    already past the shipped migrations is refused with DatabaseTooNew, untouched (as mautrix's upgrade
+    table refuses an unsupported version)."""
     current = await schema_version(database)
+    if current > shipped_version():
+        raise DatabaseTooNew(database.path, current, shipped_version())
     applied = []
     for version, name, sql in available_migrations():
         if version <= current:

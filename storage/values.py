@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
+import aiosqlite
+
 from bot.domain.aggregation import Figure
 from bot.domain.models import (
     Answer,
@@ -62,6 +64,32 @@ class ValueConflict(RuntimeError):
         self.current = current
 
 
+class _Key(NamedTuple):
+    """Where one answer is stored: the key of the "values" table."""
+
+    period_id: int
+    agency_code: str
+    element_id: int
+
+
+# What a writer gives, as stored: answer, number, text, note, status.
+_Answered = tuple[str, float | None, str | None, str | None, str]
+
+
+def _answered(value: Value) -> _Answered:
+    """A stored answer's columns, to tell a repeated answer from a new one."""
+    return (value.answer.value, value.number, value.text, value.note, value.status.value)
+
+
+def _refuse_if_changed(current: Value | None, expected_version: int | None) -> None:
+    """The optimistic lock: a writer who saw another version than the stored one (0 for none) gets a
+    ValueConflict carrying the current answer; None skips the check."""
+    current_version = current.version if current else 0
+    if expected_version is not None and expected_version != current_version:
+        assert current is not None
+        raise ValueConflict(current)
+
+
 class ValueRepository:
     def __init__(self, database: Database) -> None:
         self.db = database
@@ -84,67 +112,77 @@ class ValueRepository:
         """Write one answer durably. `expected_version` is the version the writer saw (0 for none);
         None skips the check (the CLI, imports)."""
         moment = to_text(now or utcnow())
+        given: _Answered = (answer.value, number, text, note, status.value)
         async with self.db.transaction() as connection:
             await self._refuse_if_locked(period)
-            element = await self.db.fetch_one(
-                "SELECT id FROM data_elements WHERE programme_id = ? AND code = ?",
-                (period.programme_id, element_code),
-            )
-            if element is None:
-                raise KeyError(element_code)
-            element_id = int(element[0])
-            current = await self._current(period.id, agency_code, element_id)
-            current_version = current.version if current else 0
-            if expected_version is not None and expected_version != current_version:
-                assert current is not None
-                raise ValueConflict(current)
-            new = (answer.value, number, text, note, status.value)
-            if (
-                current
-                and (
-                    current.answer.value,
-                    current.number,
-                    current.text,
-                    current.note,
-                    current.status.value,
-                )
-                == new
-            ):
-                return current
-            version = current_version + 1
-            await connection.execute(
-                'INSERT INTO "values" (period_id, agency_code, element_id, answer, number, text, note,'
-                " status, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (period_id, agency_code, element_id) DO UPDATE SET"
-                " answer = excluded.answer, number = excluded.number, text = excluded.text,"
-                " note = excluded.note, status = excluded.status, version = excluded.version,"
-                " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                (period.id, agency_code, element_id, *new, version, by, moment),
-            )
-            await connection.execute(
-                "INSERT INTO value_changes (period_id, agency_code, element_id, version, old_answer,"
-                " old_number, old_text, new_answer, new_number, new_text, note, status, changed_by,"
-                " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    period.id,
-                    agency_code,
-                    element_id,
-                    version,
-                    current.answer.value if current else None,
-                    current.number if current else None,
-                    current.text if current else None,
-                    answer.value,
-                    number,
-                    text,
-                    note,
-                    status.value,
-                    by,
-                    moment,
-                ),
-            )
-        saved = await self._current(period.id, agency_code, element_id)
+            key = _Key(period.id, agency_code, await self._element_id(period, element_code))
+            current = await self._current(*key)
+            _refuse_if_changed(current, expected_version)
+            if current is not None and _answered(current) == given:
+                return current  # the same answer again: no new version, no history row
+            version = (current.version if current else 0) + 1
+            await self._write_current(connection, key, given, version, by, moment)
+            await self._append_change(connection, key, version, current, given, by, moment)
+        saved = await self._current(*key)
         assert saved is not None
         return saved
+
+    async def _element_id(self, period: Period, element_code: str) -> int:
+        """The id of an element of the period's programme; KeyError for a code it does not have."""
+        element = await self.db.fetch_one(
+            "SELECT id FROM data_elements WHERE programme_id = ? AND code = ?",
+            (period.programme_id, element_code),
+        )
+        if element is None:
+            raise KeyError(element_code)
+        return int(element[0])
+
+    @staticmethod
+    async def _write_current(
+        connection: aiosqlite.Connection,
+        key: _Key,
+        given: _Answered,
+        version: int,
+        by: int | None,
+        moment: str,
+    ) -> None:
+        """Insert or replace the current answer at `key`, with its new version."""
+        await connection.execute(
+            'INSERT INTO "values" (period_id, agency_code, element_id, answer, number, text, note,'
+            " status, version, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (period_id, agency_code, element_id) DO UPDATE SET"
+            " answer = excluded.answer, number = excluded.number, text = excluded.text,"
+            " note = excluded.note, status = excluded.status, version = excluded.version,"
+            " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (*key, *given, version, by, moment),
+        )
+
+    @staticmethod
+    async def _append_change(
+        connection: aiosqlite.Connection,
+        key: _Key,
+        version: int,
+        old: Value | None,
+        given: _Answered,
+        by: int | None,
+        moment: str,
+    ) -> None:
+        """Add the history row of a write: the answer it replaced (if any) and the one it gave."""
+        await connection.execute(
+            "INSERT INTO value_changes (period_id, agency_code, element_id, version, old_answer,"
+            " old_number, old_text, new_answer, new_number, new_text, note, status, changed_by,"
+            " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *key,
+                version,
+                old.answer.value if old else None,
+                old.number if old else None,
+                old.text if old else None,
+                *given,
+                by,
+                moment,
+            ),
+        )
 
     async def _refuse_if_locked(self, period: Period) -> None:
         """Inside a write transaction, so that a lock taken meanwhile counts: the period's state is read

@@ -10,7 +10,7 @@ import pytest
 from bot import services
 from bot.domain.aggregation import roll_up
 from bot.domain.catalogue import CatalogueError, parse_catalogue
-from bot.domain.models import Answer, PeriodState, Role
+from bot.domain.models import Answer, PeriodState, Role, ValueStatus
 from storage import AgencyError, InviteRefused, PeriodLocked, Storage, ValueConflict, open_storage
 from storage.db import available_migrations, migrate, schema_version
 
@@ -114,6 +114,58 @@ async def test_value_history_is_kept_across_edits(loaded: Storage) -> None:
     ]
     with pytest.raises(Exception, match="append-only"):
         await loaded.db.connection.execute("DELETE FROM value_changes")
+
+
+async def test_each_write_stores_every_column_and_its_history(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    moment = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+    waived = await loaded.values.save(
+        period, "SYT", "doctors", answer=Answer.NOT_APPLICABLE, text="không có", note="n1", by=3, now=moment
+    )
+    given = await loaded.values.save(
+        period,
+        "SYT",
+        "doctors",
+        number=1800,
+        note="n2",
+        status=ValueStatus.OFFICIAL,
+        by=4,
+        expected_version=waived.version,
+        now=moment + timedelta(hours=1),
+    )
+    assert (waived.answer, waived.text, waived.note, waived.version, waived.updated_by) == (
+        Answer.NOT_APPLICABLE,
+        "không có",
+        "n1",
+        1,
+        3,
+    )
+    assert (given.answer, given.number, given.text, given.note, given.status, given.version) == (
+        Answer.VALUE,
+        1800,
+        None,
+        "n2",
+        ValueStatus.OFFICIAL,
+        2,
+    )
+    assert given.updated_at == moment + timedelta(hours=1)
+    history = await loaded.values.history(period_id=period.id, element_code="doctors")
+    assert [
+        (c.version, c.old_answer, c.old_number, c.old_text, c.new_answer, c.new_number, c.new_text, c.note, c.status)
+        for c in history
+    ] == [
+        (1, None, None, None, Answer.NOT_APPLICABLE, None, "không có", "n1", ValueStatus.PRELIMINARY),
+        (2, Answer.NOT_APPLICABLE, None, "không có", Answer.VALUE, 1800, None, "n2", ValueStatus.OFFICIAL),
+    ]
+    assert [(c.changed_by, c.changed_at) for c in history] == [(3, moment), (4, moment + timedelta(hours=1))]
+
+
+async def test_an_unknown_element_is_refused_and_nothing_is_written(loaded: Storage) -> None:
+    period = await _open_2025(loaded)
+    with pytest.raises(KeyError):
+        await loaded.values.save(period, "SYT", "no_such_element", number=1, by=1)
+    assert await loaded.values.for_period(period.id) == []
+    assert await loaded.values.history(period_id=period.id) == []
 
 
 async def test_stale_writer_gets_a_conflict_not_an_overwrite(loaded: Storage) -> None:

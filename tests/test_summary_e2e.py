@@ -116,3 +116,25 @@ async def test_viewers_read_and_focal_points_are_refused(season: Season, sandbox
     await stranger.expect("đường link mời")
     await viewer.command("summary", "2099")
     assert "Không có kỳ 2099" in (await viewer.expect("Không có kỳ")).text
+
+
+async def test_a_page_button_redraws_in_place_and_stale_buttons_do_no_harm(
+    season: Season, sandbox: SandboxClient
+) -> None:
+    admin = await sandbox.user(900, "Quản trị")
+    await admin.command("summary", "2026")
+    first = await admin.expect("Tổng hợp kỳ 2026")
+    await season.storage.values.save(season.current, "CTK", "population", number=1_970_000, by=1)
+    await season.storage.values.save(season.current, "SYT", "hospital_beds", number=7300, by=1)
+    await admin.press_data(first.message_id, f"s:page:{season.current.id}:0")
+    redrawn = await admin.next()
+    assert redrawn.kind == "edit" and redrawn.message_id == first.message_id
+    beds = "21. Số giường bệnh trên 1 vạn dân:"
+    assert f"{beds} – (≥ 40,5)" in first.text and f"{beds} 37,06 giường/vạn dân" in redrawn.text
+    assert redrawn.buttons == first.buttons
+    # A button of a period that is gone says so; an indicator number past the end sends nothing.
+    gone = await admin.press_data(first.message_id, "s:show:99999")
+    assert gone is not None and gone["text"] == "Kỳ này không còn tồn tại." and gone["show_alert"]
+    await admin.press_data(first.message_id, f"s:ind:{season.current.id}:999")
+    await admin.command("status", "2026")
+    assert (await admin.next()).text.startswith("Tình hình nộp báo cáo kỳ 2026")

@@ -39,6 +39,7 @@ from bot.domain.models import (
 from bot.domain.periods import previous_period_code
 from bot.domain.progress import assess
 from bot.domain.summary import AgencyReport, IndicatorSummary, Summary
+from bot.domain.summary_text import numbered
 from storage import Storage
 from storage.agencies import successor_map
 from storage.values import ElementTotals
@@ -52,14 +53,31 @@ class Snapshot:
     rolled: RolledUp  # the single figures the indicators need, and every figure of the rolled-up elements
 
 
+@dataclass(frozen=True)
+class _Compared:
+    """The snapshots an indicator is read from: the period's, the one before and the baseline year's."""
+
+    current: Snapshot
+    previous: Snapshot | None
+    baseline: Snapshot | None
+
+
+@dataclass(frozen=True)
+class _Remarks:
+    """What people wrote beside the figures of a period: notes per element code, and the /ask questions
+    with their answers per indicator code."""
+
+    notes: Mapping[str, list[Figure]]
+    asked: Mapping[str, list[tuple[str, str, str | None]]]
+
+
 async def build_summary(storage: Storage, period: Period) -> Summary:
+    """The summary of one period: every indicator aggregated and assessed, and who has reported."""
     programme = await storage.catalogue.programme_by_id(period.programme_id)
     assert programme is not None
     previous_code = previous_period_code(period.code)
     earlier = await storage.periods.get(programme.id, previous_code) if previous_code else None
-    baseline_period = None
-    if programme.baseline_year is not None and programme.baseline_year < period.starts_on.year:
-        baseline_period = await storage.periods.get(programme.id, str(programme.baseline_year))
+    baseline_period = await _baseline_period(storage, programme, period)
     read = [p.id for p in (period, earlier, baseline_period) if p is not None]
     reporters = await storage.catalogue.reporters(programme.id)
     # The GROUP BYs take longest: each period's runs on a read-only connection of its own, and the rest of
@@ -71,50 +89,75 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
         storage.agencies.all(),
     )
     elements = {element.code: element for element in element_list}
-    agencies = {agency.code: agency for agency in everyone}
     successors = successor_map(everyone)
     types = {code: element.type for code, element in elements.items()}
     snapshots = await read_snapshots(storage, built, indicators, reporters, successors, types)
-    current = snapshots[period.id]
-    previous_snapshot = snapshots[earlier.id] if earlier else None
-    baseline_snapshot = snapshots[baseline_period.id] if baseline_period else None
+    compared = _Compared(
+        current=snapshots[period.id],
+        previous=snapshots[earlier.id] if earlier else None,
+        baseline=snapshots[baseline_period.id] if baseline_period else None,
+    )
+    remarks = await _read_remarks(storage, period.id)
+    summaries = [
+        _indicator_summary(indicator, programme, period, compared, remarks, successors) for indicator in indicators
+    ]
+    submissions = await storage.values.submissions(period.id)
+    agencies = {agency.code: agency for agency in everyone}
+    reports = _agency_reports(agencies, reporters, compared.current.columns, submissions)
+    return Summary(
+        programme, period, previous_code if earlier else None, summaries, reports, elements, datetime.now(UTC)
+    )
 
+
+async def _baseline_period(storage: Storage, programme: Programme, period: Period) -> Period | None:
+    """The period of the programme's baseline year, when that year comes before this period's."""
+    if programme.baseline_year is None or programme.baseline_year >= period.starts_on.year:
+        return None
+    return await storage.periods.get(programme.id, str(programme.baseline_year))
+
+
+async def _read_remarks(storage: Storage, period_id: int) -> _Remarks:
+    """The period's notes and /ask explanations, grouped for the indicators."""
     notes: defaultdict[str, list[Figure]] = defaultdict(list)
-    for figure in await storage.values.notes(period.id):
+    for figure in await storage.values.notes(period_id):
         notes[figure.element_code].append(figure)
     asked: dict[str, list[tuple[str, str, str | None]]] = {}
-    for explanation in await storage.explanations.for_period(period.id):
+    for explanation in await storage.explanations.for_period(period_id):
         asked.setdefault(explanation.indicator_code, []).append(
             (explanation.agency_code, explanation.question, explanation.answer)
         )
-    summaries = []
-    for indicator in indicators:
-        result = aggregate(indicator, current.columns, current.rolled)
-        previous = None
-        if previous_snapshot is not None:
-            previous = aggregate(indicator, previous_snapshot.columns, previous_snapshot.rolled).value
-        baseline = _baseline(indicator, programme, baseline_snapshot)
-        summaries.append(
-            IndicatorSummary(
-                indicator=indicator,
-                aggregate=result,
-                assessment=assess(indicator, result.value, period.ends_on.year, previous, baseline),
-                previous=previous,
-                baseline=baseline,
-                value_status=ValueStatus(result.status) if result.status else None,
-                notes=tuple(
-                    (figure.agency_code, figure.note)
-                    for code in indicator.element_codes
-                    for figure in notes.get(code, ())
-                    if figure.note and successors.get(figure.agency_code, figure.agency_code) in result.covered_agencies
-                ),
-                explanations=tuple(asked.get(indicator.code, ())),
-            )
-        )
-    submissions = await storage.values.submissions(period.id)
-    reports = _agency_reports(agencies, reporters, current.columns, submissions)
-    return Summary(
-        programme, period, previous_code if earlier else None, summaries, reports, elements, datetime.now(UTC)
+    return _Remarks(notes, asked)
+
+
+def _indicator_summary(
+    indicator: Indicator,
+    programme: Programme,
+    period: Period,
+    compared: _Compared,
+    remarks: _Remarks,
+    successors: Mapping[str, str],
+) -> IndicatorSummary:
+    """One indicator aggregated for the period, beside the period before and the baseline, with the notes
+    on the figures it used (an agency's or its successor's) and the explanations asked of it."""
+    result = aggregate(indicator, compared.current.columns, compared.current.rolled)
+    previous = None
+    if compared.previous is not None:
+        previous = aggregate(indicator, compared.previous.columns, compared.previous.rolled).value
+    baseline = _baseline(indicator, programme, compared.baseline)
+    return IndicatorSummary(
+        indicator=indicator,
+        aggregate=result,
+        assessment=assess(indicator, result.value, period.ends_on.year, previous, baseline),
+        previous=previous,
+        baseline=baseline,
+        value_status=ValueStatus(result.status) if result.status else None,
+        notes=tuple(
+            (figure.agency_code, figure.note)
+            for code in indicator.element_codes
+            for figure in remarks.notes.get(code, ())
+            if figure.note and successors.get(figure.agency_code, figure.agency_code) in result.covered_agencies
+        ),
+        explanations=tuple(remarks.asked.get(indicator.code, ())),
     )
 
 
@@ -256,3 +299,32 @@ async def find_period(storage: Storage, code: str | None, programme_code: str | 
     for period in periods:  # newest first
         latest.setdefault(period.programme_id, period)
     return list(latest.values())
+
+
+async def period_by_id(storage: Storage, period_id: int) -> Period | None:
+    """The period a button names, or None when it no longer exists."""
+    return await storage.periods.by_id(period_id)
+
+
+@dataclass(frozen=True)
+class IndicatorAnswers:
+    """One indicator of a summary with every answer given to its elements: its detail page."""
+
+    summary: Summary
+    item: IndicatorSummary
+    figures: list[Figure]
+
+
+async def indicator_answers(storage: Storage, period: Period, number: int) -> IndicatorAnswers | None:
+    """Indicator `number` of the period's summary (numbered as the summary shows them) with the answers to
+    its elements; None when the summary has no such number."""
+    summary = await build_summary(storage, period)
+    item = dict(numbered(summary)).get(number)
+    if item is None:
+        return None
+    return IndicatorAnswers(summary, item, await storage.values.figures(period.id, item.indicator.element_codes))
+
+
+async def every_answer(storage: Storage, period: Period) -> list[Figure]:
+    """Every answer of the period, by agency then in catalogue order: the Excel export's sheet of figures."""
+    return await storage.values.figures(period.id)
