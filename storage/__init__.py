@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from storage.agencies import AgencyError, AgencyRepository
 from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
-from storage.db import Database, DatabaseTooNew, migrate
+from storage.db import Database, DatabaseTooNew, DatabaseUnusable, migrate
 from storage.explanations import ExplanationRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
@@ -21,6 +22,7 @@ __all__ = [
     "Conversation",
     "Database",
     "DatabaseTooNew",
+    "DatabaseUnusable",
     "InviteRefused",
     "PeriodError",
     "PeriodLocked",
@@ -54,6 +56,9 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
     if run_migrations:
         try:
             await migrate(database)
+        except sqlite3.Error as error:  # e.g. a read-only file: the first write fails
+            await database.close()
+            raise DatabaseUnusable(f"cannot bring the database {path} up to date: {error}") from None
         except BaseException:
             await database.close()  # a refused database leaves no connection (nor its thread) behind
             raise

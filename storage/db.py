@@ -20,8 +20,6 @@ from typing import Any, TypeVar
 import aiosqlite
 from pydantic import BaseModel
 
-from bot.config import ConfigError
-
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -31,10 +29,14 @@ M = TypeVar("M", bound=BaseModel)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-class DatabaseTooNew(ConfigError):
+class DatabaseUnusable(Exception):
+    """The database cannot be used as configured. The message is one line for the operator: what is wrong
+    with which path, and what to do; the command line prints it and exits 2."""
+
+
+class DatabaseTooNew(DatabaseUnusable):
     """The database has migrations this code does not ship: a newer version of the bot wrote it, and this one
-    could misread it or write what the newer one no longer expects. Raised before anything in it changes. A
-    ConfigError, so that `python -m bot run` and `db migrate` print it as one line and exit 2."""
+    could misread it or write what the newer one no longer expects. Raised before anything in it changes."""
 
     def __init__(self, path: Path, found: int, shipped: int) -> None:
         super().__init__(
@@ -60,14 +62,23 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
+        """Open (or create) the database file; DatabaseUnusable, with no thread left behind, if it cannot be."""
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
-        connection.row_factory = aiosqlite.Row
-        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await connection.execute("PRAGMA journal_mode = WAL")
-        await connection.execute("PRAGMA synchronous = FULL")
-        await connection.execute("PRAGMA foreign_keys = ON")
+            _check_location(path)
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise DatabaseUnusable(_explain(path, error)) from None
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = FULL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("SELECT count(*) FROM sqlite_master")  # reads the header: is it a database?
+        except sqlite3.Error as error:
+            await connection.close()  # aiosqlite's thread would otherwise keep the process alive for ever
+            raise DatabaseUnusable(_explain(path, error)) from None
         return cls(connection, path)
 
     async def close(self) -> None:
@@ -135,6 +146,37 @@ class Database:
         target.parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(target) as destination:
             await self.connection.backup(destination)
+
+
+def _check_location(path: Path) -> None:
+    """The database's folder exists (created if need be) and the path is not itself a folder."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnusable(
+            f"cannot create the folder {path.parent} for the database ({error.strerror or error}); set"
+            " DATABASE_URL to a file in a folder the bot may write"
+        ) from None
+    if path.is_dir():
+        raise DatabaseUnusable(
+            f"{path} is a folder, not a database file; set DATABASE_URL to a file, e.g. sqlite:///{path}/chitieu.db"
+        )
+
+
+def _explain(path: Path, error: sqlite3.Error) -> str:
+    """SQLite's complaint about `path` as one line an operator can act on."""
+    text = str(error).lower()
+    if "not a database" in text or "malformed" in text:
+        return (
+            f"{path} is not an SQLite database, or it is damaged; point DATABASE_URL at the bot's database, or"
+            " restore a backup"
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "disk i/o" in text:
+        return (
+            f"cannot open {path} for writing ({error}); check that the bot's user may write the file and its"
+            " folder, or set DATABASE_URL elsewhere"
+        )
+    return f"cannot use the database {path}: {error}"
 
 
 def as_model(model: type[M], row: sqlite3.Row, **fields: Any) -> M:

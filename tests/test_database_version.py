@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError
 from bot.sandbox import BotApiServer
-from storage import DatabaseTooNew, open_storage
+from storage import DatabaseTooNew, DatabaseUnusable, open_storage
 from storage.db import available_migrations, shipped_version
 
 FUTURE = 9999
@@ -52,7 +51,7 @@ async def test_a_newer_database_is_refused_and_left_as_it_was(tmp_path: Path) ->
     assert "Upgrade the bot, or restore a backup" in message and str(path) in message
     assert "\n" not in message
     assert (caught.value.found, caught.value.shipped) == (FUTURE, shipped_version())
-    assert isinstance(caught.value, ConfigError)  # what the command line prints as one line
+    assert isinstance(caught.value, DatabaseUnusable)  # what the command line prints as one line
     assert path.read_bytes() == before
     assert _rows(path) == rows
 
