@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,24 +18,17 @@ from typing import Any
 from bot import services
 from bot.cli import reminders as cli_reminders
 from bot.cli import summary as cli_summary
+from bot.cli.common import EXIT_BAD_CONFIG, EXIT_BAD_INPUT, Command, UserError, find_period, iso_date
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError, Problem, read_agency_file
-from bot.domain.models import Period, PeriodState, Role
-from bot.domain.periods import PeriodCodeError, parse_period
+from bot.domain.models import PeriodState, Role
+from bot.domain.periods import PeriodCodeError
 from bot.i18n import Translator, translator
 from bot.logs import configure_logging
 from storage import AgencyError, PeriodError, Storage, open_storage
 from storage.db import migrate
 
-EXIT_BAD_INPUT = 1
-EXIT_BAD_CONFIG = 2
 PLACEHOLDER_USERNAME = "your_bot"
-
-Command = Callable[[argparse.Namespace, Settings, Storage, Translator], Awaitable[int]]
-
-
-class UserError(Exception):
-    """Bad input from the command line; the message is shown as it is."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,18 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     merge = agency.add_parser("merge", help="merge agencies into a successor, keeping history")
     merge.add_argument("old", nargs="+", help="codes of the agencies being merged")
     merge.add_argument("--into", required=True, help="code of the successor agency")
-    merge.add_argument("--date", type=_date, default=None, help="merge date YYYY-MM-DD (today)")
+    merge.add_argument("--date", type=iso_date, default=None, help="merge date YYYY-MM-DD (today)")
 
     retire = agency.add_parser("retire", help="retire an agency: it stops reporting, its history stays")
     retire.add_argument("code", help="code of the agency")
-    retire.add_argument("--date", type=_date, default=None, help="retirement date YYYY-MM-DD (today)")
+    retire.add_argument("--date", type=iso_date, default=None, help="retirement date YYYY-MM-DD (today)")
 
     period = commands.add_parser("period", help="reporting periods").add_subparsers(
         dest="period_command", required=True, metavar="ACTION"
     )
     period_open = period.add_parser("open", help="open a period (2025, 2025-H1, 2025-Q3, 2025-07)")
     period_open.add_argument("period", help="period code")
-    period_open.add_argument("--deadline", type=_date, help="YYYY-MM-DD (programme default)")
+    period_open.add_argument("--deadline", type=iso_date, help="YYYY-MM-DD (programme default)")
     period_open.add_argument("--programme", help="programme code (needed if several)")
     period.add_parser("list", help="list periods")
     for state, text in (
@@ -120,13 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--expires-days", type=int, default=7, help="days until it expires (7)")
     return parser
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -386,19 +371,6 @@ async def _period_state(arguments: argparse.Namespace, _: Settings, storage: Sto
     updated = await storage.periods.set_state(period, state)
     print(t.gettext("{code}: {state}").format(code=updated.code, state=updated.state.value))
     return 0
-
-
-async def find_period(storage: Storage, code: str, programme: str | None, t: Translator) -> Period:
-    """The one period with this code (in this programme, when several programmes have it)."""
-    parse_period(code)
-    matches = await storage.periods.find(code.strip().upper())
-    if programme:
-        matches = [p for p in matches if p.programme_code == programme]
-    if not matches:
-        raise UserError(t.gettext("No period {code}.").format(code=code))
-    if len(matches) > 1:
-        raise services.UnknownProgramme("")
-    return matches[0]
 
 
 async def _invite(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
