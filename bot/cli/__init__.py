@@ -13,7 +13,6 @@ import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from bot import services
 from bot.cli import reminders as cli_reminders
@@ -25,6 +24,7 @@ from bot.domain.models import PeriodState, Role
 from bot.domain.periods import PeriodCodeError
 from bot.i18n import Translator, translator
 from bot.logs import configure_logging
+from bot.services.catalogue_listing import catalogue_listing
 from storage import AgencyError, PeriodError, Storage, open_storage
 from storage.db import migrate
 
@@ -241,7 +241,7 @@ async def _catalog_template(arguments: argparse.Namespace, _: Settings, storage:
 
 
 async def _catalog_list(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
-    listing = await catalogue_listing(storage)
+    listing = await catalogue_listing(storage.catalogue)
     if arguments.json:
         print(json.dumps(listing, ensure_ascii=False, indent=2))
         return 0
@@ -256,47 +256,6 @@ async def _catalog_list(arguments: argparse.Namespace, _: Settings, storage: Sto
             due = task["due_on"] or "–"
             print(f"  [{task['type']}] {task['code']:<30} {due:<12} {task['lead']}")
     return 0
-
-
-async def catalogue_listing(storage: Storage) -> list[dict[str, Any]]:
-    """The stable JSON shape of `catalog list --json`."""
-    listing = []
-    for programme in await storage.catalogue.programmes():
-        indicators = await storage.catalogue.indicators(programme.id)
-        tasks = await storage.catalogue.elements(programme.id, tasks=True)
-        listing.append(
-            {
-                "code": programme.code,
-                "title_vi": programme.title_vi,
-                "title_en": programme.title_en,
-                "horizon_year": programme.horizon_year,
-                "indicators": [
-                    {
-                        "code": i.code,
-                        "name_vi": i.name_vi,
-                        "name_en": i.name_en,
-                        "unit": i.unit,
-                        "area": i.area,
-                        "target": i.target.model_dump(mode="json") if i.target else None,
-                        "target_text_vi": i.target_text_vi,
-                        "aggregation": i.aggregation.value,
-                    }
-                    for i in indicators
-                ],
-                "tasks": [
-                    {
-                        "code": task.code,
-                        "name_vi": task.name_vi,
-                        "name_en": task.name_en,
-                        "type": task.type.value,
-                        "due_on": task.due_on.isoformat() if task.due_on else None,
-                        "lead": task.lead_agency,
-                    }
-                    for task in tasks
-                ],
-            }
-        )
-    return listing
 
 
 async def _agency_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
