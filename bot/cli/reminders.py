@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot.cli.common import Command, Subcommands, UserError, find_period
 from bot.config import Settings
 from bot.domain.models import Period, PeriodState
 from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule
@@ -16,11 +16,9 @@ from bot.i18n import Translator
 from bot.services.reminders import situation
 from storage import Storage
 
-if TYPE_CHECKING:
-    from bot.cli import Command
 
-
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
+    """Add `reminders` and its actions."""
     reminders = commands.add_parser("reminders", help="deadline reminders").add_subparsers(
         dest="reminders_command", required=True, metavar="ACTION"
     )
@@ -106,8 +104,6 @@ async def run_once(arguments: argparse.Namespace, settings: Settings, storage: S
 
 
 async def set_policy(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
-    from bot.cli import UserError, find_period
-
     period = await find_period(storage, arguments.period, arguments.programme, t)
     override: dict[str, object] = {} if arguments.reset else await storage.periods.policy_override(period.id)
     if arguments.before:

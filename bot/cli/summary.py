@@ -8,23 +8,21 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from bot.cli.common import Command, Subcommands, UserError
 from bot.config import Settings
 from bot.domain.summary_text import summary_messages
 from bot.files.exports import summary_csv, summary_json, summary_png, summary_xlsx
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.services.summary import build_summary, find_period
 from storage import Storage
-
-if TYPE_CHECKING:
-    from bot.cli import Command
 
 FORMATS = ("text", "json", "xlsx", "csv", "png")
 _TAG = re.compile(r"<[^>]+>")
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
+    """Add `summary`."""
     summary = commands.add_parser("summary", help="the provincial summary of a period")
     summary.add_argument("--period", required=True, help="period code, e.g. 2025")
     summary.add_argument("--programme", help="programme code (needed if several have the period)")
@@ -39,9 +37,6 @@ def plain(text: str) -> str:
 
 
 async def summary(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
-    from bot.cli import UserError
-    from bot.i18n import translator
-
     if arguments.lang:
         t = translator(arguments.lang, settings.timezone)
     periods = await find_period(storage, arguments.period, arguments.programme)

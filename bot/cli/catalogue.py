@@ -1,0 +1,91 @@
+"""`python -m bot catalog ...`: load a programme catalogue, write the Excel template, list what is loaded."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bot.cli.common import Command, Subcommands
+from bot.config import Settings
+from bot.domain.catalogue import CatalogueError, Problem
+from bot.i18n import Translator
+from bot.services.catalogue import load_catalogue, parse_catalogue_bytes
+from bot.services.catalogue_listing import catalogue_listing
+from bot.services.periods import UnknownProgramme
+from storage import Storage
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Add `catalog` and its actions."""
+    catalog = commands.add_parser("catalog", help="programme catalogues").add_subparsers(
+        dest="catalog_command", required=True, metavar="ACTION"
+    )
+    catalog_load = catalog.add_parser("load", help="validate and load a catalogue file")
+    catalog_load.add_argument("file", type=Path, help="a catalogue: YAML, or the Excel template (.xlsx)")
+    template = catalog.add_parser("template", help="write the Excel catalogue template")
+    template.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    template.add_argument("--programme", help="fill it with this loaded programme (empty otherwise)")
+    catalog_list = catalog.add_parser("list", help="list programmes, indicators and tasks")
+    catalog_list.add_argument("--json", action="store_true", help="print JSON")
+
+
+async def catalog_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    """Validate a catalogue file and load it; print what changed."""
+    try:
+        content = arguments.file.read_bytes()
+    except OSError as error:
+        raise CatalogueError(
+            str(arguments.file), [Problem(None, "", (error.strerror or "cannot read").lower())]
+        ) from None
+    load = await load_catalogue(storage, parse_catalogue_bytes(content, str(arguments.file)))
+    if load.diff.empty:
+        print(t.gettext("{code}: unchanged").format(code=load.programme_code))
+    for label, items in (
+        (t.gettext("added"), load.diff.added),
+        (t.gettext("changed"), load.diff.changed),
+        (t.gettext("removed"), load.diff.removed),
+    ):
+        if items:
+            print(f"{load.programme_code}: {label}: {', '.join(items)}")
+    return 0
+
+
+async def catalog_template(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    """Write the Excel template, empty or filled with a loaded programme."""
+    # Imported here: openpyxl is slow to import and the other commands never write a workbook.
+    from bot.files.catalogue_xlsx import catalogue_to_xlsx
+
+    spec = await storage.catalogue.spec(arguments.programme) if arguments.programme else None
+    if arguments.programme and spec is None:
+        raise UnknownProgramme(arguments.programme)
+    arguments.out.parent.mkdir(parents=True, exist_ok=True)
+    arguments.out.write_bytes(catalogue_to_xlsx(spec))
+    print(t.gettext("Written: {path}").format(path=arguments.out))
+    return 0
+
+
+async def catalog_list(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    """Print the loaded programmes with their indicators and tasks, as text or JSON."""
+    listing = await catalogue_listing(storage.catalogue)
+    if arguments.json:
+        print(json.dumps(listing, ensure_ascii=False, indent=2))
+        return 0
+    for programme in listing:
+        print(f"{programme['code']}  {programme['title_vi' if t.locale == 'vi' else 'title_en']}")
+        for indicator in programme["indicators"]:
+            target = indicator["target"]
+            shown = f"{target['comparator']} {t.number(target['value'])} ({target['year']})" if target else "–"
+            name = indicator["name_vi" if t.locale == "vi" else "name_en"]
+            print(f"  {indicator['code']:<34} {shown:<18} {indicator['unit']:<10} {name}")
+        for task in programme["tasks"]:
+            due = task["due_on"] or "–"
+            print(f"  [{task['type']}] {task['code']:<30} {due:<12} {task['lead']}")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "catalog load": catalog_load,
+    "catalog list": catalog_list,
+    "catalog template": catalog_template,
+}

@@ -1,0 +1,43 @@
+"""`python -m bot db ...`: database maintenance (migrations, online backup)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.cli.common import Command, Subcommands
+from bot.config import Settings
+from bot.i18n import Translator
+from storage import Storage
+from storage.db import migrate
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Add `db` and its actions."""
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("migrate", help="apply pending migrations")
+    backup = db.add_parser("backup", help="copy the database with SQLite's online backup")
+    backup.add_argument("path", type=Path, help="where to write the copy")
+
+
+async def db_migrate(_: argparse.Namespace, __: Settings, storage: Storage, t: Translator) -> int:
+    """Apply the pending migrations (the dispatcher opens storage without migrating for `db`)."""
+    applied = await migrate(storage.db)
+    print(
+        t.gettext("Applied: {names}").format(names=", ".join(applied))
+        if applied
+        else t.gettext("The schema is up to date.")
+    )
+    return 0
+
+
+async def db_backup(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    """Copy the live database to a file."""
+    await storage.db.backup(arguments.path)
+    print(t.gettext("Backup written to {path}").format(path=arguments.path))
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"db migrate": db_migrate, "db backup": db_backup}

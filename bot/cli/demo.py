@@ -1,0 +1,29 @@
+"""`python -m bot demo`: a whole reporting season played offline against the sandbox, no Telegram account."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.cli.common import Program, Subcommands
+from bot.config import Settings
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Add `demo`."""
+    demo = commands.add_parser("demo", help="play a whole reporting season offline, with no Telegram account")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same season (1)")
+    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="folder for the files (demo-out)")
+    demo.add_argument("--fast", action="store_true", help="fewer agencies answer, for a quick look or CI")
+    demo.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the season (vi)")
+
+
+def demo(arguments: argparse.Namespace, _: Settings) -> int:
+    """Play the season; the demo builds its own settings and database, so the configured ones are unused."""
+    # Imported here: the demo pulls in the bot, the sandbox server and the chart writer.
+    from bot.sandbox.demo import run_demo
+
+    return run_demo(arguments.seed, arguments.out, arguments.lang, arguments.fast)
+
+
+PROGRAMS: dict[str, Program] = {"demo": demo}

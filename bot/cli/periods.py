@@ -1,0 +1,77 @@
+"""`python -m bot period ...`: reporting periods: open one, list them, close, lock and unlock."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Command, Subcommands, UserError, find_period, iso_date
+from bot.config import Settings
+from bot.domain.models import PeriodState
+from bot.i18n import Translator
+from bot.services.periods import open_period
+from storage import Storage
+
+# The state each action moves a period to; unlock goes back to closed, never straight to open.
+TARGET_STATE = {"close": PeriodState.CLOSED, "lock": PeriodState.LOCKED, "unlock": PeriodState.CLOSED}
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Add `period` and its actions."""
+    period = commands.add_parser("period", help="reporting periods").add_subparsers(
+        dest="period_command", required=True, metavar="ACTION"
+    )
+    period_open = period.add_parser("open", help="open a period (2025, 2025-H1, 2025-Q3, 2025-07)")
+    period_open.add_argument("period", help="period code")
+    period_open.add_argument("--deadline", type=iso_date, help="YYYY-MM-DD (programme default)")
+    period_open.add_argument("--programme", help="programme code (needed if several)")
+    period.add_parser("list", help="list periods")
+    for state, text in (
+        ("close", "close a period"),
+        ("lock", "lock a period: read-only"),
+        ("unlock", "unlock a locked period (logged)"),
+    ):
+        action = period.add_parser(state, help=text)
+        action.add_argument("period", help="period code")
+        action.add_argument("--programme", help="programme code (needed if several)")
+
+
+async def period_open(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    """Open a period for the only programme, or the one named."""
+    period = await open_period(
+        storage, arguments.period, programme_code=arguments.programme, deadline=arguments.deadline
+    )
+    print(
+        t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
+            code=period.code, programme=period.programme_code, deadline=t.date(period.deadline)
+        )
+    )
+    return 0
+
+
+async def period_list(_: argparse.Namespace, __: Settings, storage: Storage, t: Translator) -> int:
+    """Print every period with its state and deadline."""
+    periods = await storage.periods.all()
+    if not periods:
+        print(t.gettext("No periods yet. Open one with `python -m bot period open 2025`."))
+    for period in periods:
+        print(f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {t.date(period.deadline)}")
+    return 0
+
+
+async def period_state(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
+    """Close, lock or unlock a period; only a locked period can be unlocked."""
+    period = await find_period(storage, arguments.period, arguments.programme, t)
+    if arguments.period_command == "unlock" and period.state is not PeriodState.LOCKED:
+        raise UserError(t.gettext("{code} is not locked.").format(code=period.code))
+    updated = await storage.periods.set_state(period, TARGET_STATE[arguments.period_command])
+    print(t.gettext("{code}: {state}").format(code=updated.code, state=updated.state.value))
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "period open": period_open,
+    "period list": period_list,
+    "period close": period_state,
+    "period lock": period_state,
+    "period unlock": period_state,
+}

@@ -1,0 +1,28 @@
+"""`python -m bot run`: the bot itself, polling or by webhook, until it is stopped."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import Program, Subcommands, config_error
+from bot.config import ConfigError, Settings
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Add `run`."""
+    run = commands.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN); polling by default")
+    run.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_* settings)")
+
+
+def run(arguments: argparse.Namespace, settings: Settings) -> int:
+    """Run the bot; a setting only the bot needs (BOT_TOKEN, WEBHOOK_*) may still be missing: exit 2."""
+    # Imported here: the bot pulls in telegram and every handler, which no other command needs.
+    from bot.runner import run_bot
+
+    try:
+        return run_bot(settings, webhook=arguments.webhook)
+    except ConfigError as error:
+        return config_error(error)
+
+
+PROGRAMS: dict[str, Program] = {"run": run}
