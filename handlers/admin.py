@@ -12,13 +12,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import services
 from bot.context import BotContext
+from bot.domain.dates import parse_day
 from bot.domain.models import Agency, AgencyStatus, Period, PeriodState, Role, User
 from bot.domain.periods import PeriodCodeError
 from bot.domain.rendering import esc, shorten, split_lines
 from bot.i18n import Translator
 from handlers.common import keyboard, reply, who
 from handlers.delivery import deliver
-from handlers.reminders import parse_day
 from storage import PeriodError
 
 INVITE_DAYS = 7

@@ -6,16 +6,14 @@ The scheduled job is wired in `bot.app`; deciding is `bot.domain.reminders`, run
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from datetime import date
 from typing import Any
 
-from babel.dates import parse_date
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.domain.dates import parse_day
 from bot.domain.models import PeriodState
 from bot.domain.rendering import esc
 from bot.services.reminders import send_manual, situation
@@ -23,17 +21,6 @@ from handlers.common import keyboard, reply, who
 from handlers.delivery import TelegramOutbox
 
 logger = logging.getLogger(__name__)
-
-
-def parse_day(text: str) -> date | None:
-    """DD/MM/YYYY (Babel's Vietnamese order) or ISO YYYY-MM-DD."""
-    text = text.strip()
-    with contextlib.suppress(ValueError):
-        return date.fromisoformat(text)
-    try:
-        return parse_date(text, locale="vi")
-    except (ValueError, IndexError):
-        return None
 
 
 async def pause(update: Update, context: BotContext) -> None:
