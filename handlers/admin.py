@@ -4,24 +4,24 @@ destructive actions ask for confirmation with buttons (`a:` callbacks, also admi
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import services
 from bot.context import BotContext
-from bot.domain.models import Agency, AgencyStatus, Period, PeriodState, Role, User
+from bot.domain.dates import parse_day
+from bot.domain.models import Period, PeriodState, Role, User
 from bot.domain.periods import PeriodCodeError
 from bot.domain.rendering import esc, shorten, split_lines
 from bot.i18n import Translator
+from bot.services import people
+from bot.services import periods as reporting
+from bot.services.audit import audit_trail
 from handlers.common import keyboard, reply, who
-from handlers.delivery import deliver
-from handlers.reminders import parse_day
+from handlers.delivery import TelegramOutbox
 from storage import PeriodError
 
-INVITE_DAYS = 7
 AUDIT_ROWS = 30
 
 
@@ -43,19 +43,12 @@ def person(user: User, t: Translator) -> str:
 async def agencies(update: Update, context: BotContext) -> None:
     """/agencies: every active agency with its focal points and whether they can be reached."""
     t = who(context).t
-    members: dict[str, list[str]] = {}
-    for user, code, primary in await context.storage.users.focal_points():
-        members.setdefault(code, []).append(person(user, t) + ("" if primary else " " + t.gettext("(backup)")))
     lines = [t.gettext("<b>Agencies and their focal points</b>")]
-    for agency in await context.storage.agencies.all(include_inactive=False):
-        people = ", ".join(members.get(agency.code, [])) or t.gettext("no focal point yet")
-        lines.append(f"• {esc(agency.name(t.locale))} ({esc(agency.code)}): {people}")
+    for agency, members in await people.agencies_and_focal_points(context.storage):
+        names = [person(user, t) + ("" if primary else " " + t.gettext("(backup)")) for user, primary in members]
+        focal_points = ", ".join(names) or t.gettext("no focal point yet")
+        lines.append(f"• {esc(agency.name(t.locale))} ({esc(agency.code)}): {focal_points}")
     await _send_lines(update, lines)
-
-
-async def _agency(context: BotContext, code: str) -> Agency | None:
-    agency = await context.storage.agencies.get(code.strip().upper())
-    return agency if agency and agency.status is AgencyStatus.ACTIVE else None
 
 
 async def invite(update: Update, context: BotContext) -> None:
@@ -67,21 +60,21 @@ async def invite(update: Update, context: BotContext) -> None:
         await reply(update, usage)
         return
     if args[0].lower() in (Role.VIEWER.value, Role.ADMIN.value):
-        role, agency = Role(args[0].lower()), None
+        role, agency_code = Role(args[0].lower()), None
     else:
-        agency = await _agency(context, args[0])
         role = Role(args[1].lower()) if len(args) > 1 and args[1].lower() in ("focal", "backup") else Role.FOCAL
-        if agency is None:
-            await reply(update, t.gettext("No active agency {code}. /agencies lists them.").format(code=esc(args[0])))
-            return
-    await _send_invite(update, context, agency, role, handover=False)
+        agency_code = args[0]
+    try:
+        issued = await people.issue_invite(context.storage, role, agency_code, by=who(context).telegram_id)
+    except people.NoActiveAgency:
+        await reply(update, t.gettext("No active agency {code}. /agencies lists them.").format(code=esc(args[0])))
+        return
+    await _send_invite(update, context, issued)
 
 
-async def _send_invite(update: Update, context: BotContext, agency: Agency | None, role: Role, handover: bool) -> None:
+async def _send_invite(update: Update, context: BotContext, issued: people.IssuedInvite) -> None:
     t = who(context).t
-    created = await context.storage.users.create_invite(
-        agency.code if agency else None, role, timedelta(days=INVITE_DAYS), who(context).telegram_id, handover
-    )
+    created, agency, role = issued.invite, issued.agency, issued.invite.role
     link = f"https://t.me/{context.bot.username}?start={created.token}"
     target = esc(agency.name(t.locale)) if agency else t.gettext("the whole province")
     await reply(
@@ -95,20 +88,29 @@ async def _send_invite(update: Update, context: BotContext, agency: Agency | Non
 async def handover(update: Update, context: BotContext) -> None:
     """/handover <agency>: an invite for a successor; the current primary loses access when it is used."""
     t = who(context).t
-    agency = await _agency(context, context.args[0]) if context.args else None
-    if agency is None:
-        await reply(update, t.gettext("Usage: /handover AGENCY (an active agency code, see /agencies)."))
+    usage = t.gettext("Usage: /handover AGENCY (an active agency code, see /agencies).")
+    if not context.args:
+        await reply(update, usage)
         return
-    await _send_invite(update, context, agency, Role.FOCAL, handover=True)
+    try:
+        issued = await people.issue_invite(
+            context.storage, Role.FOCAL, context.args[0], by=who(context).telegram_id, handover=True
+        )
+    except people.NoActiveAgency:
+        await reply(update, usage)
+        return
+    await _send_invite(update, context, issued)
 
 
 async def revoke(update: Update, context: BotContext) -> None:
     """/revoke <user id>: asks first, then removes the user's role and agencies."""
     t = who(context).t
     target = (
-        await context.storage.users.get(int(context.args[0])) if context.args and context.args[0].isdigit() else None
+        await people.revocable(context.storage, int(context.args[0]))
+        if context.args and context.args[0].isdigit()
+        else None
     )
-    if target is None or target.role is None:
+    if target is None:
         await reply(update, t.gettext("Usage: /revoke USER_ID (a user with a role; see /agencies or /pending)."))
         return
     await reply(
@@ -131,7 +133,7 @@ async def periods(update: Update, context: BotContext) -> None:
     lines = [t.gettext("<b>Reporting periods</b>")] + [
         f"• {esc(p.code)} · {esc(p.programme_code)}: {names[p.state]}, "
         + t.gettext("due {date}").format(date=t.date(p.deadline))
-        for p in await context.storage.periods.all()
+        for p in await reporting.all_periods(context.storage)
     ]
     await _send_lines(update, lines if len(lines) > 1 else [t.gettext("No periods yet. /open_period 2025 opens one.")])
 
@@ -143,13 +145,17 @@ async def open_period(update: Update, context: BotContext) -> None:
     dates = [parse_day(arg) for arg in args[1:]]
     deadline = next((day for day in dates if day is not None), None)
     named = [arg for arg, day in zip(args[1:], dates, strict=True) if day is None]
-    programme = named[0] if named else await _default_programme(context)
     if not args:
         await reply(update, t.gettext("Usage: /open_period PERIOD [DD/MM/YYYY] [PROGRAMME], e.g. /open_period 2025"))
         return
     try:
-        period = await services.open_period(
-            context.storage, args[0], programme_code=programme, deadline=deadline, by=who(context).telegram_id
+        period = await reporting.open_period(
+            context.storage,
+            args[0],
+            programme_code=named[0] if named else None,
+            deadline=deadline,
+            by=who(context).telegram_id,
+            first_if_unnamed=True,  # in the chat, the main programme unless another is named
         )
     except PeriodCodeError:
         await reply(
@@ -157,7 +163,7 @@ async def open_period(update: Update, context: BotContext) -> None:
             t.gettext("{code} is not a period. Write 2025, 2025-H1, 2025-Q3 or 2025-07.").format(code=esc(args[0])),
         )
         return
-    except services.UnknownProgramme:
+    except reporting.UnknownProgramme:
         await reply(update, t.gettext("Which programme? Add its code, e.g. /open_period 2025 HD-NQ30."))
         return
     except PeriodError:  # the period exists and is locked
@@ -171,23 +177,15 @@ async def open_period(update: Update, context: BotContext) -> None:
     )
 
 
-async def _default_programme(context: BotContext) -> str | None:
-    programmes = await context.storage.catalogue.programmes()
-    return programmes[0].code if programmes else None
-
-
 async def _period_arg(update: Update, context: BotContext) -> Period | None:
     t = who(context).t
     args = context.args or []
-    matches = await context.storage.periods.find(args[0].strip().upper()) if args else []
-    if len(args) > 1:
-        matches = [p for p in matches if p.programme_code == args[1]]
-    if len(matches) != 1:
+    period = await reporting.find_period(context.storage, args[0], args[1] if len(args) > 1 else None) if args else None
+    if period is None:
         await reply(
             update, t.gettext("Name one period, e.g. 2025 (and its programme if several have it). /periods lists them.")
         )
-        return None
-    return matches[0]
+    return period
 
 
 async def change_period(update: Update, context: BotContext, target: PeriodState, verb: str) -> None:
@@ -226,7 +224,8 @@ async def pending(update: Update, context: BotContext) -> None:
     """/pending: invites never used, users who never pressed Start, and unreachable users."""
     t = who(context).t
     lines = [t.gettext("<b>Waiting</b>")]
-    for created in await context.storage.users.open_invites():
+    found = await people.waiting(context.storage)
+    for created in found.invites:
         lines.append(
             t.gettext("• Invite not used yet: {role} of {agency}, until {date}").format(
                 role=esc(created.role.value),
@@ -234,9 +233,7 @@ async def pending(update: Update, context: BotContext) -> None:
                 date=t.date(created.expires_at.date()),
             )
         )
-    for user in await context.storage.users.with_role():
-        if user.started_at is None or user.unreachable_since is not None:
-            lines.append(f"• {person(user, t)} ({user.telegram_id})")
+    lines += [f"• {person(user, t)} ({user.telegram_id})" for user in found.users]
     await _send_lines(update, lines if len(lines) > 1 else [t.gettext("Nobody is waiting.")])
 
 
@@ -248,7 +245,7 @@ async def broadcast(update: Update, context: BotContext) -> None:
     if not text:
         await reply(update, t.gettext("Usage: /broadcast TEXT"))
         return
-    count = len({user.telegram_id for user, _, _ in await context.storage.users.focal_points()})
+    count = len(await people.broadcast_recipients(context.storage))
     context.user_data["broadcast"] = text  # type: ignore[index]
     await reply(
         update,
@@ -265,25 +262,12 @@ async def audit(update: Update, context: BotContext) -> None:
         await reply(update, t.gettext("Usage: /audit AGENCY|INDICATOR [PERIOD]"))
         return
     code = args[0].strip()
-    period_ids = [p.id for p in await context.storage.periods.find(args[1].upper())] if len(args) > 1 else [None]
-    changes = []
-    agency = await context.storage.agencies.get(code.upper())
-    for period_id in period_ids:
-        if agency is not None:
-            changes += await context.storage.values.history(period_id=period_id, agency_code=agency.code)
-        else:
-            for programme in await context.storage.catalogue.programmes():
-                for indicator in await context.storage.catalogue.indicators(programme.id):
-                    if indicator.code == code.upper():
-                        for element in indicator.element_codes:
-                            changes += await context.storage.values.history(period_id=period_id, element_code=element)
-    if not changes:
+    trail = await audit_trail(context.storage, code, args[1] if len(args) > 1 else None, AUDIT_ROWS)
+    if not trail.changes:
         await reply(update, t.gettext("No changes recorded for {code}.").format(code=esc(code)))
         return
-    changes.sort(key=lambda change: change.changed_at)
-    names = {u.telegram_id: u.full_name for u in await context.storage.users.with_role()}
     lines = [t.gettext("<b>Changes: {code}</b> (latest {count})").format(code=esc(code), count=AUDIT_ROWS)]
-    for change in changes[-AUDIT_ROWS:]:
+    for change in trail.changes:
         old = (
             "–"
             if change.old_number is None and change.old_text is None
@@ -297,7 +281,7 @@ async def audit(update: Update, context: BotContext) -> None:
         lines.append(
             f"{t.datetime(change.changed_at)} · {esc(change.agency_code)} · "
             f"{esc(shorten(change.element_code, 30))}: {old} → {new} · "
-            f"{esc(names.get(change.changed_by or 0) or change.changed_by or '?')}"
+            f"{esc(trail.names.get(change.changed_by or 0) or change.changed_by or '?')}"
         )
     await _send_lines(update, lines)
 
@@ -312,26 +296,25 @@ async def confirmed(update: Update, context: BotContext) -> None:
     await query.edit_message_reply_markup(None)
     parts = query.data.split(":")
     if parts[1] == "revoke" and parts[2].isdigit():
-        done = await context.storage.users.revoke(int(parts[2]))
+        done = await people.revoke(context.storage, int(parts[2]))
         await reply(update, t.gettext("Access removed.") if done else t.gettext("Nothing to remove."))
     elif parts[1] == "state" and len(parts) == 4 and parts[2].isdigit():
-        period = await context.storage.periods.by_id(int(parts[2]))
-        if period is None or parts[3] not in {s.value for s in PeriodState}:
+        if parts[3] not in {s.value for s in PeriodState}:
             return
-        updated = await context.storage.periods.set_state(period, PeriodState(parts[3]), by=current.telegram_id)
+        updated = await reporting.change_state(
+            context.storage, int(parts[2]), PeriodState(parts[3]), by=current.telegram_id
+        )
+        if updated is None:
+            return
         await reply(update, t.gettext("{code}: {state}").format(code=esc(updated.code), state=esc(updated.state.value)))
     elif parts[1] == "broadcast":
         text = context.user_data.pop("broadcast", None) if context.user_data is not None else None
         if not text:
             await reply(update, t.gettext("Nothing to send; type /broadcast TEXT again."))
             return
-        outcomes: dict[str, int] = {}
         body = t.gettext("📢 From the Department of Planning and Investment:") + "\n" + esc(text)
-        for user_id in sorted({user.telegram_id for user, _, _ in await context.storage.users.focal_points()}):
-            outcome = await deliver(context.bot, context.bot_data.throttle, user_id, body, None)
-            if outcome == "forbidden":
-                await context.storage.users.mark_unreachable(user_id)
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        outbox = TelegramOutbox(context.bot, context.bot_data.throttle)
+        outcomes = await people.broadcast(outbox, context.storage, body, t)
         await reply(
             update,
             t.gettext("Sent: {sent}; unreachable: {forbidden}; uncertain: {unknown}.").format(

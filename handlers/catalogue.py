@@ -12,16 +12,23 @@ from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import services
 from bot.context import BotContext
 from bot.domain.catalogue import CatalogueDiff, CatalogueError, CatalogueSpec, Parsed
 from bot.domain.models import Role
 from bot.domain.rendering import esc, split_lines
 from bot.i18n import Translator
+from bot.services.catalogue import CATALOGUE_MAX_BYTES, CATALOGUE_SUFFIXES, load_catalogue, plan_file
+from bot.services.catalogue_upload import FLOW as FLOW  # the onboarding dispatcher routes documents by it
+from bot.services.catalogue_upload import (
+    PendingUpload,
+    await_apply,
+    await_file,
+    end_upload,
+    pending_upload,
+)
 from handlers.common import keyboard, reply, who
 from storage import Conversation
 
-FLOW = "catalog"
 PROBLEMS_SHOWN = 15
 
 
@@ -29,7 +36,7 @@ async def catalog(update: Update, context: BotContext) -> None:
     """/catalog: wait for a catalogue file."""
     current = who(context)
     t = current.t
-    await context.storage.conversations.save(Conversation(user_id=current.telegram_id, flow=FLOW, state="waiting"))
+    await await_file(context.storage, current.telegram_id)
     await reply(
         update,
         t.gettext(
@@ -73,8 +80,7 @@ async def _parse(
 ) -> tuple[Parsed[CatalogueSpec], CatalogueDiff] | None:
     t = who(context).t
     try:
-        parsed = services.parse_catalogue_bytes(await _download(context, file_id), name)
-        return parsed, await services.plan_catalogue(context.storage, parsed)
+        return await plan_file(context.storage, await _download(context, file_id), name)
     except CatalogueError as error:
         problems = [f"• {esc(line)}" for line in str(error).splitlines()[:PROBLEMS_SHOWN]]
         if len(error.problems) > PROBLEMS_SHOWN:
@@ -93,13 +99,13 @@ async def on_document(update: Update, context: BotContext, conversation: Convers
     message = update.effective_message
     document = message.document if message else None
     if document is None or current.role is not Role.ADMIN:  # /catalog is admin-only; so is what follows it
-        await context.storage.conversations.delete(conversation.user_id)
+        await end_upload(context.storage, conversation.user_id)
         return
     name = document.file_name or "catalogue"
-    if Path(name).suffix.lower() not in services.CATALOGUE_SUFFIXES:
+    if Path(name).suffix.lower() not in CATALOGUE_SUFFIXES:
         await reply(update, t.gettext("Please send a .yaml, .yml or .xlsx file."))
         return
-    if (document.file_size or 0) > services.CATALOGUE_MAX_BYTES:
+    if (document.file_size or 0) > CATALOGUE_MAX_BYTES:
         await reply(update, t.gettext("That file is larger than 2 MB; a catalogue is much smaller."))
         return
     result = await _parse(update, context, document.file_id, name)
@@ -113,11 +119,9 @@ async def on_document(update: Update, context: BotContext, conversation: Convers
                 code=esc(parsed.spec.programme.code)
             ),
         )
-        await context.storage.conversations.delete(conversation.user_id)
+        await end_upload(context.storage, conversation.user_id)
         return
-    conversation.state = "confirm"
-    conversation.data = {"file_id": document.file_id, "name": name}
-    await context.storage.conversations.save(conversation)
+    await await_apply(context.storage, conversation.user_id, PendingUpload(document.file_id, name))
     for text in split_lines(describe(diff, parsed.spec.programme.code, t)):
         await reply(update, text)
     await reply(
@@ -134,15 +138,15 @@ async def apply(update: Update, context: BotContext) -> None:
     t = current.t
     await query.answer()
     await query.edit_message_reply_markup(None)
-    conversation = await context.storage.conversations.get(current.telegram_id)
-    if conversation is None or conversation.flow != FLOW or conversation.state != "confirm":
+    upload = await pending_upload(context.storage, current.telegram_id)
+    if upload is None:
         await reply(update, t.gettext("Nothing to apply; send /catalog and the file again."))
         return
-    result = await _parse(update, context, conversation.data["file_id"], conversation.data["name"])
-    await context.storage.conversations.delete(current.telegram_id)
+    result = await _parse(update, context, upload.file_id, upload.name)
+    await end_upload(context.storage, current.telegram_id)
     if result is None:
         return
-    load = await services.load_catalogue(context.storage, result[0], loaded_by=current.telegram_id)
+    load = await load_catalogue(context.storage, result[0], loaded_by=current.telegram_id)
     await reply(update, t.gettext("Applied. {summary}").format(summary=describe(load.diff, load.programme_code, t)[0]))
 
 

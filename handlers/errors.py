@@ -11,6 +11,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.domain.rendering import esc
 from bot.i18n import translator
+from bot.services.people import admins_to_alert
 from handlers.delivery import deliver
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if now - _last_notice.get(kind, -ADMIN_NOTICE_EVERY) < ADMIN_NOTICE_EVERY:
         return
     _last_notice[kind] = now
-    for admin in await context.storage.users.admins():
-        if admin.telegram_id == user_id or admin.unreachable_since is not None:
-            continue
+    for admin in await admins_to_alert(context.storage, about_user=user_id):
         t = translator(admin.locale or context.settings.default_locale, context.settings.timezone)
         await deliver(
             context.bot,

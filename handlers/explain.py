@@ -10,23 +10,21 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.domain.models import Indicator, PeriodState
 from bot.domain.rendering import esc
 from bot.i18n import translator
+from bot.services.explain import (
+    ANSWER_LIMIT,
+    NoOpenPeriod,
+    UnfitAnswer,
+    UnknownAgencyOrIndicator,
+    answer_explanation,
+    ask_for_explanation,
+    begin_answer,
+)
+from bot.services.explain import FLOW as FLOW  # the onboarding dispatcher routes text by it
 from handlers.common import keyboard, reply, who
 from handlers.delivery import deliver
 from storage import Conversation
-
-FLOW = "ask"
-ANSWER_LIMIT = 1000
-
-
-async def _indicator(context: BotContext, code: str) -> Indicator | None:
-    for programme in await context.storage.catalogue.programmes():
-        for indicator in await context.storage.catalogue.indicators(programme.id):
-            if indicator.code == code.upper():
-                return indicator
-    return None
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -39,9 +37,9 @@ async def ask(update: Update, context: BotContext) -> None:
     if len(parts) < 4:
         await reply(update, usage)
         return
-    agency = await context.storage.agencies.get(parts[1].upper())
-    indicator = await _indicator(context, parts[2])
-    if agency is None or indicator is None:
+    try:
+        question = await ask_for_explanation(context.storage, parts[1], parts[2], parts[3].strip(), current.telegram_id)
+    except UnknownAgencyOrIndicator:
         await reply(
             update,
             t.gettext("No agency {agency} or no indicator {indicator}.").format(
@@ -51,37 +49,28 @@ async def ask(update: Update, context: BotContext) -> None:
             + usage,
         )
         return
-    periods = [
-        p
-        for p in await context.storage.periods.all()
-        if p.programme_id == indicator.programme_id and p.state is not PeriodState.LOCKED
-    ]
-    if not periods:
+    except NoOpenPeriod:
         await reply(update, t.gettext("No open period for this indicator's programme."))
         return
-    period, question = periods[0], parts[3].strip()
-    explanation_id = await context.storage.explanations.ask(
-        period.id, agency.code, indicator.code, question, current.telegram_id
-    )
     sent = 0
-    for user, _ in await context.storage.users.members_of(agency.code):
+    for user in question.recipients:
         their = translator(user.locale or context.settings.default_locale, context.settings.timezone)
         text = their.gettext(
             "❓ The Department of Planning and Investment asks {agency} for an explanation on "
             "“{indicator}”, period {period}:\n{question}"
         ).format(
-            agency=esc(agency.name(their.locale)),
-            indicator=esc(indicator.name(their.locale)),
-            period=esc(period.code),
-            question=esc(question),
+            agency=esc(question.agency.name(their.locale)),
+            indicator=esc(question.indicator.name(their.locale)),
+            period=esc(question.period.code),
+            question=esc(question.text),
         )
-        markup = keyboard([[(their.gettext("✍️ Reply"), f"x:answer:{explanation_id}")]])
+        markup = keyboard([[(their.gettext("✍️ Reply"), f"x:answer:{question.explanation_id}")]])
         if await deliver(context.bot, context.bot_data.throttle, user.telegram_id, text, markup) == "sent":
             sent += 1
     await reply(
         update,
         t.gettext("Question sent to {count} focal point(s) of {agency}.").format(
-            count=sent, agency=esc(agency.name(t.locale))
+            count=sent, agency=esc(question.agency.name(t.locale))
         ),
     )
 
@@ -92,40 +81,38 @@ async def reply_button(update: Update, context: BotContext) -> None:
     current = who(context)
     t = current.t
     parts = query.data.split(":")
-    explanation = await context.storage.explanations.get(int(parts[2])) if parts[2:] and parts[2].isdigit() else None
-    if explanation is None or explanation.agency_code not in current.agency_codes:
+    explanation = (
+        await begin_answer(context.storage, int(parts[2]), current.telegram_id, current.agency_codes)
+        if parts[2:] and parts[2].isdigit()
+        else None
+    )
+    if explanation is None:
         await query.answer(t.gettext("That question is not for your agency."), show_alert=True)
         return
     await query.answer()
-    await context.storage.conversations.save(
-        Conversation(user_id=current.telegram_id, flow=FLOW, state="answering", data={"explanation": explanation.id})
-    )
     await reply(update, t.gettext("Type your explanation (at most {limit} characters).").format(limit=ANSWER_LIMIT))
 
 
 async def on_text(update: Update, context: BotContext, conversation: Conversation) -> None:
     """The focal point's answer."""
-    current = who(context)
-    t = current.t
+    t = who(context).t
     message = update.effective_message
-    answer = (message.text or "").strip() if message else ""
-    if not answer or len(answer) > ANSWER_LIMIT:
+    text = (message.text or "").strip() if message else ""
+    try:
+        answered = await answer_explanation(context.storage, conversation, text)
+    except UnfitAnswer:
         await reply(
             update,
             t.gettext("Please keep it under {limit} characters; nothing was saved yet.").format(limit=ANSWER_LIMIT),
         )
         return
-    explanation = await context.storage.explanations.get(int(conversation.data.get("explanation", 0)))
-    await context.storage.conversations.delete(current.telegram_id)
-    if explanation is None:
+    if answered is None:
         return
-    await context.storage.explanations.answer(explanation.id, answer, current.telegram_id)
     await reply(update, t.gettext("Thank you, your explanation was sent to the Department."))
-    asker = await context.storage.users.get(explanation.asked_by)
+    explanation, asker, agency = answered.explanation, answered.asker, answered.agency
     their = translator(
         asker.locale if asker and asker.locale else context.settings.default_locale, context.settings.timezone
     )
-    agency = await context.storage.agencies.get(explanation.agency_code)
     await deliver(
         context.bot,
         context.bot_data.throttle,
@@ -133,7 +120,7 @@ async def on_text(update: Update, context: BotContext, conversation: Conversatio
         their.gettext("💬 {agency} explains {indicator}:\n{answer}").format(
             agency=esc(agency.name(their.locale) if agency else explanation.agency_code),
             indicator=esc(explanation.indicator_code),
-            answer=esc(answer),
+            answer=esc(text),
         ),
         None,
     )

@@ -6,34 +6,23 @@ The scheduled job is wired in `bot.app`; deciding is `bot.domain.reminders`, run
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from datetime import date
 from typing import Any
 
-from babel.dates import parse_date
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
-from bot.domain.models import PeriodState
+from bot.domain.dates import parse_day
 from bot.domain.rendering import esc
+from bot.services.catalogue_upload import drop_upload
+from bot.services.people import pause_reminders, resume_reminders
+from bot.services.periods import open_periods, still_open
 from bot.services.reminders import send_manual, situation
 from handlers.common import keyboard, reply, who
 from handlers.delivery import TelegramOutbox
 
 logger = logging.getLogger(__name__)
-
-
-def parse_day(text: str) -> date | None:
-    """DD/MM/YYYY (Babel's Vietnamese order) or ISO YYYY-MM-DD."""
-    text = text.strip()
-    with contextlib.suppress(ValueError):
-        return date.fromisoformat(text)
-    try:
-        return parse_date(text, locale="vi")
-    except (ValueError, IndexError):
-        return None
 
 
 async def pause(update: Update, context: BotContext) -> None:
@@ -42,7 +31,7 @@ async def pause(update: Update, context: BotContext) -> None:
     t = current.t
     until = parse_day(context.args[0]) if context.args else None
     today = context.now().date()
-    if until is None or until < today:
+    if until is None or not await pause_reminders(context.storage, current.telegram_id, until, today):
         await reply(
             update,
             t.gettext("Write the last day of your leave, e.g. /pause {example}.").format(
@@ -50,7 +39,6 @@ async def pause(update: Update, context: BotContext) -> None:
             ),
         )
         return
-    await context.storage.users.set_paused_until(current.telegram_id, until)
     await reply(
         update,
         t.gettext("No reminders until {date} included. /resume turns them back on sooner.").format(date=t.date(until)),
@@ -60,16 +48,14 @@ async def pause(update: Update, context: BotContext) -> None:
 async def resume(update: Update, context: BotContext) -> None:
     """/resume: reminders again from now."""
     current = who(context)
-    await context.storage.users.set_paused_until(current.telegram_id, None)
+    await resume_reminders(context.storage, current.telegram_id)
     await reply(update, current.t.gettext("Reminders are on again."))
 
 
 async def remind(update: Update, context: BotContext) -> None:
     """/remind [period]: a manual nudge to the agencies still owing, after a confirmation."""
     t = who(context).t
-    periods = await context.storage.periods.all(state=PeriodState.OPEN)
-    if context.args:
-        periods = [p for p in periods if p.code == context.args[0].strip().upper()]
+    periods = await open_periods(context.storage, context.args[0] if context.args else None)
     if not periods:
         await reply(
             update,
@@ -106,8 +92,8 @@ async def remind_confirmed(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_reply_markup(None)
     period_id = query.data.split(":")[2]
-    period = await context.storage.periods.by_id(int(period_id)) if period_id.isdigit() else None
-    if period is None or period.state is not PeriodState.OPEN:
+    period = await still_open(context.storage, int(period_id)) if period_id.isdigit() else None
+    if period is None:
         await reply(update, t.gettext("That period is no longer open."))
         return
     outbox = TelegramOutbox(context.bot, context.bot_data.throttle)
@@ -125,9 +111,7 @@ async def cancelled(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    conversation = await context.storage.conversations.get(who(context).telegram_id)
-    if conversation is not None and conversation.flow == "catalog":
-        await context.storage.conversations.delete(conversation.user_id)
+    await drop_upload(context.storage, who(context).telegram_id)
     await query.edit_message_text(who(context).t.gettext("Cancelled; nothing was sent."))
 
 

@@ -1,4 +1,5 @@
-"""Loading catalogues and agency lists: parse, check against the known agencies, diff, apply.
+"""Loading catalogues and agency lists: parse, check against the known agencies, diff, apply; and
+finding an indicator by the code an admin typed.
 
 Both the CLI and the Telegram handlers call these, so the rules live in one place.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from bot.domain.agencies import expand_reporters
 from bot.domain.catalogue import (
@@ -21,7 +23,9 @@ from bot.domain.catalogue import (
     parse_agencies,
     parse_catalogue,
 )
-from storage import Storage
+from bot.domain.models import Indicator
+from storage.agencies import AgencyRepository
+from storage.catalogue import CatalogueRepository
 
 # The main programme first, so that it is the default where one must be chosen.
 SHIPPED_CATALOGUES = (
@@ -31,6 +35,13 @@ SHIPPED_CATALOGUES = (
     "hai_phong_2020.yaml",
     "ha_nam_plan_2030.yaml",
 )
+
+
+class CatalogueStorage(Protocol):
+    """The repositories a catalogue is checked against and written to."""
+
+    agencies: AgencyRepository
+    catalogue: CatalogueRepository
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ def shipped_catalogue_dir() -> Path:
     return Path(str(resources.files("bot.catalogues")))
 
 
-async def plan_catalogue(storage: Storage, parsed: Parsed[CatalogueSpec]) -> CatalogueDiff:
+async def plan_catalogue(storage: CatalogueStorage, parsed: Parsed[CatalogueSpec]) -> CatalogueDiff:
     """Check a parsed catalogue against the known agencies and return what loading it would change.
     Raises CatalogueError (with lines) if it names unknown agencies."""
     agencies = await storage.agencies.all(include_inactive=False)
@@ -56,7 +67,7 @@ async def plan_catalogue(storage: Storage, parsed: Parsed[CatalogueSpec]) -> Cat
 
 
 async def load_catalogue(
-    storage: Storage, parsed: Parsed[CatalogueSpec], loaded_by: int | None = None
+    storage: CatalogueStorage, parsed: Parsed[CatalogueSpec], loaded_by: int | None = None
 ) -> CatalogueLoad:
     """Validate and apply a catalogue; reloading an unchanged one writes nothing."""
     diff = await plan_catalogue(storage, parsed)
@@ -89,12 +100,30 @@ def parse_catalogue_bytes(content: bytes, name: str) -> Parsed[CatalogueSpec]:
     return parse_catalogue(text, name)
 
 
-async def load_agency_text(storage: Storage, text: str, source: str) -> tuple[int, int]:
+async def plan_file(
+    storage: CatalogueStorage, content: bytes, name: str
+) -> tuple[Parsed[CatalogueSpec], CatalogueDiff]:
+    """An uploaded catalogue file, parsed, and what loading it would change. Raises CatalogueError."""
+    parsed = parse_catalogue_bytes(content, name)
+    return parsed, await plan_catalogue(storage, parsed)
+
+
+async def indicators_with_code(storage: CatalogueStorage, code: str) -> list[Indicator]:
+    """The indicators with this code (as typed, any case) in every programme, in loading order."""
+    return [
+        indicator
+        for programme in await storage.catalogue.programmes()
+        for indicator in await storage.catalogue.indicators(programme.id)
+        if indicator.code == code.upper()
+    ]
+
+
+async def load_agency_text(storage: CatalogueStorage, text: str, source: str) -> tuple[int, int]:
     parsed = parse_agencies(text, source)
     return await storage.agencies.load(parsed.spec.agencies)
 
 
-async def load_shipped(storage: Storage) -> list[CatalogueLoad]:
+async def load_shipped(storage: CatalogueStorage) -> list[CatalogueLoad]:
     """Load every shipped agency list, then every shipped catalogue (idempotent)."""
     folder = shipped_catalogue_dir()
     for path in sorted(folder.glob("agencies_*.yaml")):
