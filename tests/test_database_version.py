@@ -91,7 +91,7 @@ async def test_db_migrate_refuses_a_newer_database_in_one_line(tmp_path: Path) -
     code, stderr = await _run(["db", "migrate"], _environment(path), tmp_path)
     assert code == 2, stderr
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1].startswith("Configuration error: the database")
+    assert stderr.strip().splitlines()[-1].startswith("Database error: the database")
     assert f"schema version {FUTURE}" in stderr and "written by a newer version of the bot" in stderr
     assert path.read_bytes() == before
 
@@ -112,20 +112,15 @@ async def test_the_bot_refuses_to_start_on_a_newer_database(server: BotApiServer
     code, stderr = await _run(["run"], environment, tmp_path)
     assert code == 2, stderr
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1].startswith("Configuration error: the database")
+    assert stderr.strip().splitlines()[-1].startswith("Database error: the database")
     assert f"knows up to {shipped_version()}" in stderr
     assert path.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/cli _dispatch opens storage outside its `except ConfigError`, so commands other than `run`"
-    " and `db` still show a traceback; drop this mark once it is wired there",
-)
 async def test_other_commands_refuse_a_newer_database_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "newer.db"
     before = await _written_by_a_newer_bot(path)
     code, stderr = await _run(["init"], _environment(path), tmp_path)
     assert path.read_bytes() == before
     assert "Traceback" not in stderr
-    assert code == 2 and stderr.strip().splitlines()[-1].startswith("Configuration error: the database")
+    assert code == 2 and stderr.strip().splitlines()[-1].startswith("Database error: the database")

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Callable
 
 from bot.cli import agencies, catalogue, db, demo, init, invites, periods, reminders, run, summary
-from bot.cli.common import EXIT_BAD_INPUT, Command, Program, Subcommands, UserError, config_error
+from bot.cli.common import EXIT_BAD_INPUT, Command, Program, Subcommands, UserError, config_error, database_error
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError
 from bot.domain.periods import PeriodCodeError
 from bot.i18n import Translator, translator
-from bot.logs import configure_logging
+from bot.logs import configure_logging, level_for
 from bot.services.periods import UnknownProgramme
-from storage import AgencyError, PeriodError, open_storage
+from storage import AgencyError, DatabaseUnusable, PeriodError, open_storage
 
 # Each group adds its commands, in the order `python -m bot --help` lists them.
 ADD_PARSERS: tuple[Callable[[Subcommands], None], ...] = (
@@ -61,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m bot",
         description="Progress tracker bot for a provincial action programme.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add_parser in ADD_PARSERS:
         add_parser(commands)
@@ -74,11 +74,21 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as error:
         return config_error(error)
-    configure_logging(settings, logging.INFO if arguments.command == "run" else logging.WARNING)
+    configure_logging(settings, level_for(settings, arguments.command))
     key = command_key(arguments)
     if key in PROGRAMS:
         return PROGRAMS[key](arguments, settings)
     return asyncio.run(dispatch(COMMANDS[key], arguments, settings, translator(settings.default_locale)))
+
+
+def package_version() -> str:
+    """The installed version of chitieu-bot (pyproject's, in a checkout installed with pip -e)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chitieu-bot")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def command_key(arguments: argparse.Namespace) -> str:
@@ -90,7 +100,10 @@ def command_key(arguments: argparse.Namespace) -> str:
 async def dispatch(command: Command, arguments: argparse.Namespace, settings: Settings, t: Translator) -> int:
     """Open storage, run the command, close storage; bad input becomes one message and exit 1."""
     # `db` commands get the database as it is: `db migrate` applies what is pending itself.
-    storage = await open_storage(settings.database_path, run_migrations=arguments.command != "db")
+    try:
+        storage = await open_storage(settings.database_path, run_migrations=arguments.command != "db")
+    except DatabaseUnusable as error:
+        return database_error(error)
     try:
         return await command(arguments, settings, storage, t)
     except CatalogueError as error:
@@ -107,6 +120,8 @@ async def dispatch(command: Command, arguments: argparse.Namespace, settings: Se
         print(_programme_hint(t, str(error)), file=sys.stderr)
     except ConfigError as error:
         return config_error(error)
+    except DatabaseUnusable as error:
+        return database_error(error)
     finally:
         await storage.close()
     return EXIT_BAD_INPUT

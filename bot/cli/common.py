@@ -17,7 +17,7 @@ from bot.domain.models import Period
 from bot.domain.periods import parse_period
 from bot.i18n import Translator
 from bot.services.periods import UnknownProgramme
-from storage import Storage
+from storage import DatabaseUnusable, Storage
 
 EXIT_BAD_INPUT = 1
 EXIT_BAD_CONFIG = 2
@@ -39,6 +39,12 @@ class UserError(Exception):
 def config_error(error: ConfigError) -> int:
     """Say what is wrong with the configuration and return its exit code."""
     print(f"Configuration error: {error}", file=sys.stderr)
+    return EXIT_BAD_CONFIG
+
+
+def database_error(error: DatabaseUnusable) -> int:
+    """Say what is wrong with the database and return the configuration exit code."""
+    print(f"Database error: {error}", file=sys.stderr)
     return EXIT_BAD_CONFIG
 
 

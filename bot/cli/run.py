@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import Program, Subcommands, config_error
+from bot.cli.common import Program, Subcommands, config_error, database_error
 from bot.config import ConfigError, Settings
+from storage import DatabaseUnusable
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -23,6 +24,8 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
         return run_bot(settings, webhook=arguments.webhook)
     except ConfigError as error:
         return config_error(error)
+    except DatabaseUnusable as error:
+        return database_error(error)
 
 
 PROGRAMS: dict[str, Program] = {"run": run}
