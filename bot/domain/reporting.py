@@ -1,11 +1,17 @@
-"""The order of questions in a report, and whether a submission is on time. Pure."""
+"""The order of questions in a report, what counts as answered, and whether a submission is on time. Pure."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
-from bot.domain.models import DataElement, Indicator
+from bot.domain.models import Answer, DataElement, Indicator, Value
+
+
+def is_answered(value: Value | None) -> bool:
+    """Whether a stored answer counts as reported. "Not applicable" does; "Skip" does not: a skipped item
+    is still owed (the review, /start and /myreports count it as missing, and reminders chase it)."""
+    return value is not None and value.answer is not Answer.SKIPPED
 
 
 def next_question(elements: Sequence[DataElement], answered: set[str], after: str | None) -> str | None:
