@@ -165,6 +165,7 @@ class UserRepository:
         )
 
     async def invite(self, token: str) -> Invite | None:
+        """The invite with this token, used or not; None if there is none."""
         row = await self.db.fetch_one(f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,))
         return as_model(Invite, row) if row else None
 

@@ -31,7 +31,7 @@ async def record(
     *,
     acknowledge: bool = True,
     seen_version: int | None = None,
-) -> Outcome:
+) -> None:
     """Save an answer to the item asked and show the outcome; `acknowledge` says "✓ Saved" before the
     next item (Skip and Not applicable move on silently). The version the user saw is the question's,
     unless `seen_version` says otherwise."""
@@ -47,7 +47,6 @@ async def record(
         now=context.now(),
     )
     await show_outcome(update, context, conversation, outcome, acknowledge=acknowledge)
-    return outcome
 
 
 async def show_outcome(
@@ -86,6 +85,7 @@ async def show_outcome(
 
 
 async def _element_asked(context: BotContext, conversation: Conversation) -> DataElement:
+    """The element of the conversation's current item (a refusal, a jump or a conflict is about it)."""
     sheet = await current_sheet(context, conversation)
     element = sheet.element(conversation.element_code) if sheet else None
     assert element is not None
