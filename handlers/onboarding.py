@@ -9,16 +9,17 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.domain.models import Answer, PeriodState, Role
+from bot.domain.models import Role
 from bot.domain.rendering import esc
-from bot.i18n import SUPPORTED, translator
-from bot.services.report import reportable
+from bot.i18n import SUPPORTED, Translator, translator
+from bot.services.onboarding import join, standing
 from handlers import admin, catalogue, explain, reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
 
 def role_text(current: Who, agency_name: str | None) -> str:
+    """The user's role in words, naming the agency for a focal point."""
     t = current.t
     if current.role is Role.ADMIN:
         return t.gettext("an administrator")
@@ -38,34 +39,18 @@ async def start(update: Update, context: BotContext) -> None:
     assert telegram_user is not None
     if context.args:
         try:
-            invite = await context.storage.users.redeem_invite(
-                context.args[0], telegram_user.id, telegram_user.full_name, telegram_user.username
+            joined = await join(
+                context.storage, context.args[0], telegram_user.id, telegram_user.full_name, telegram_user.username
             )
         except InviteRefused as refused:
-            reasons = {
-                "used": t.gettext("This invite link has already been used."),
-                "expired": t.gettext("This invite link has expired."),
-                "unknown": t.gettext("This invite link is not valid."),
-            }
-            await reply(
-                update,
-                reasons[refused.reason]
-                + " "
-                + t.gettext("Please ask the Department of Planning and Investment for a new one."),
-            )
+            await reply(update, refusal_text(t, refused.reason))
             return
-        current = Who(
-            telegram_user.id,
-            await context.storage.users.get(telegram_user.id),
-            await context.storage.users.memberships(telegram_user.id),
-            current.t,
-        )
-        agency = await context.storage.agencies.get(invite.agency_code) if invite.agency_code else None
+        current = Who(telegram_user.id, joined.user, joined.memberships, current.t)
         await reply(
             update,
             t.gettext("Welcome, {name}! You are now {role}.").format(
                 name=esc(telegram_user.full_name),
-                role=role_text(current, agency.name(t.locale) if agency else None),
+                role=role_text(current, joined.agency.name(t.locale) if joined.agency else None),
             ),
         )
     if current.user is None or current.role is None:
@@ -80,34 +65,38 @@ async def start(update: Update, context: BotContext) -> None:
     await status(update, context, current)
 
 
+def refusal_text(t: Translator, reason: str) -> str:
+    """Why an invite link did not work, and what to do."""
+    reasons = {
+        "used": t.gettext("This invite link has already been used."),
+        "expired": t.gettext("This invite link has expired."),
+        "unknown": t.gettext("This invite link is not valid."),
+    }
+    return reasons[reason] + " " + t.gettext("Please ask the Department of Planning and Investment for a new one.")
+
+
 async def status(update: Update, context: BotContext, current: Who) -> None:
     """Who you are, the open periods, and what is still owed by when."""
     t = current.t
-    lines = []
-    for membership in current.memberships:
-        agency = await context.storage.agencies.get(membership.agency_code)
-        lines.append(
-            t.gettext("You are {role}.").format(role=role_text(current, agency.name(t.locale) if agency else None))
-        )
+    found = await standing(context.storage, current.memberships)
+    lines = [
+        t.gettext("You are {role}.").format(role=role_text(current, agency.name(t.locale) if agency else None))
+        for agency in found.agencies
+    ]
     if not current.memberships:
         lines.append(t.gettext("You are {role}.").format(role=role_text(current, None)))
-    open_pairs, _ = await reportable(context.storage, current.agency_codes)
-    for period, agency in open_pairs:
-        if period.state is not PeriodState.OPEN:
-            continue
-        elements = await context.storage.catalogue.assigned_elements(period.programme_id, agency.code)
-        values = await context.storage.values.for_agency(period.id, agency.code)
-        owed = sum(1 for e in elements if e.code not in values or values[e.code].answer is Answer.SKIPPED)
-        submission = await context.storage.values.submission(period.id, agency.code)
-        if submission:
-            state = t.gettext("submitted {when}").format(when=t.datetime(submission.submitted_at))
+    for progress in found.open_reports:
+        if progress.submission:
+            state = t.gettext("submitted {when}").format(when=t.datetime(progress.submission.submitted_at))
         else:
-            state = t.gettext("{owed} of {total} items still to fill in").format(owed=owed, total=len(elements))
+            state = t.gettext("{owed} of {total} items still to fill in").format(
+                owed=progress.owed, total=progress.total
+            )
         lines.append(
             t.gettext("• Period {period} ({programme}), due {deadline}: {state}").format(
-                period=esc(period.code),
-                programme=esc(period.programme_code),
-                deadline=t.date(period.deadline),
+                period=esc(progress.period.code),
+                programme=esc(progress.period.programme_code),
+                deadline=t.date(progress.period.deadline),
                 state=state,
             )
         )
@@ -164,6 +153,7 @@ async def lang_command(update: Update, context: BotContext) -> None:
 
 
 async def lang_button(update: Update, context: BotContext) -> None:
+    """A language button: keep the choice and answer in that language."""
     query = update.callback_query
     assert query is not None and query.data is not None
     current = who(context)
@@ -230,6 +220,7 @@ async def other_message(update: Update, context: BotContext) -> None:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command nobody handles: say so, and point back to an open report's question."""
     current = who(context)
     await reply(update, current.t.gettext("I do not know that command. /help lists the ones I know."))
     conversation = await context.storage.conversations.get(current.telegram_id)
@@ -238,6 +229,7 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[Any]:
+    """Every handler of the bot, onboarding's first and the catch-alls last."""
     return [
         CommandHandler("start", start),
         CommandHandler("help", help_command),

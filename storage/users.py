@@ -164,6 +164,11 @@ class UserRepository:
             expires_at=now + expires_in,
         )
 
+    async def invite(self, token: str) -> Invite | None:
+        """The invite with this token, used or not; None if there is none."""
+        row = await self.db.fetch_one(f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,))
+        return as_model(Invite, row) if row else None
+
     async def redeem_invite(
         self,
         token: str,
@@ -171,8 +176,13 @@ class UserRepository:
         full_name: str,
         username: str | None,
         now: datetime | None = None,
+        *,
+        role: Role | None = None,
     ) -> Invite:
-        """Bind the user to the invite's agency and role, once; raise InviteRefused otherwise."""
+        """Use the invite, once: give the user `role` (None: the role the invite names; which role an
+        invite grants is `bot.services.onboarding.accept_invite`'s decision) and the invite's agency.
+        Raise InviteRefused for an unknown, used or expired invite; the check and the use are one
+        transaction, so two people opening one link cannot both get in."""
         now = now or utcnow()
         async with self.db.transaction() as connection:
             row = await self.db.fetch_one(f"SELECT {INVITE_COLUMNS} FROM invites WHERE token = ?", (token,))
@@ -187,15 +197,13 @@ class UserRepository:
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE token = ?",
                 (telegram_id, to_text(now), token),
             )
-            role = Role.FOCAL if invite.role is Role.BACKUP else invite.role
             await connection.execute(
                 "INSERT INTO users (telegram_id, full_name, username, role, started_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (telegram_id) DO UPDATE SET"
-                " full_name = excluded.full_name, username = excluded.username,"
-                " role = CASE WHEN users.role = 'admin' THEN 'admin' ELSE excluded.role END,"
+                " full_name = excluded.full_name, username = excluded.username, role = excluded.role,"
                 " started_at = COALESCE(users.started_at, excluded.started_at),"
                 " unreachable_since = NULL",
-                (telegram_id, full_name, username, role.value, to_text(now), to_text(now)),
+                (telegram_id, full_name, username, (role or invite.role).value, to_text(now), to_text(now)),
             )
             if invite.agency_code and row["handover"]:
                 await self._hand_over(connection, invite.agency_code, telegram_id)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.config import Settings
-from bot.domain.models import Agency, Answer, DataElement, Period, PeriodState, User
+from bot.domain.models import Agency, DataElement, Period, PeriodState, User
 from bot.domain.reminder_text import FocalPointState, LateAgency, escalation_messages, reminder_text
 from bot.domain.reminders import (
     Kind,
@@ -29,6 +29,7 @@ from bot.domain.reminders import (
     ReminderPolicy,
     due_reminders,
 )
+from bot.domain.reporting import is_answered
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Translator, translator
 from storage import Storage
@@ -59,7 +60,7 @@ async def situation(storage: Storage, settings: Settings, period: Period) -> Sit
     assignments = await storage.catalogue.assignments(period.programme_id)
     submissions = await storage.values.submissions(period.id)
     values = await storage.values.for_period(period.id)
-    answered = {(v.agency_code, v.element_code) for v in values if v.answer is not Answer.SKIPPED}
+    answered = {(v.agency_code, v.element_code) for v in values if is_answered(v)}
     elements = {e.code: e for e in await storage.catalogue.elements(period.programme_id)}
     owing, agencies, members = [], {}, {}
     for code, element_codes in assignments.items():

@@ -1,17 +1,67 @@
-"""What a focal point's report needs from storage, gathered in one place for the handlers."""
+"""A focal point's report as use cases: open it, record an answer, submit it, and see where it stands.
+
+The /report conversation (handlers.report), /myreports and the /start status call these and only render
+what they return. Every answer, whatever button or message it came from, is written by `record_answer`,
+the one save path: `bot.domain.reporting.prepare` decides what it stores (a typed figure is validated
+there), and the write carries the version the user saw, so two focal points of one agency never
+overwrite each other silently. The caller learns what happened as a small value (`Outcome`). Nothing here
+knows about Telegram.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Protocol
 
 from bot.domain.models import Agency, DataElement, Indicator, Period, PeriodState, Submission, Value
 from bot.domain.periods import previous_period_code
-from storage import Storage
+from bot.domain.rendering import QuestionContext
+from bot.domain.reporting import (
+    Draft,
+    Given,
+    Note,
+    NotStored,
+    indicators_fed_by,
+    is_answered,
+    is_on_time,
+    next_question,
+    prepare,
+)
+from storage import PeriodLocked, ValueConflict
+from storage.agencies import AgencyRepository
+from storage.catalogue import CatalogueRepository
+from storage.periods import PeriodRepository
+from storage.users import UserRepository
+from storage.values import ValueRepository
+
+
+class ReportStorage(Protocol):
+    """The repositories a report reads and writes; `storage.Storage` is one. Conversations, reminders and
+    the update log are not among them: a report's use cases have no business there."""
+
+    @property
+    def agencies(self) -> AgencyRepository: ...
+
+    @property
+    def catalogue(self) -> CatalogueRepository: ...
+
+    @property
+    def periods(self) -> PeriodRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def values(self) -> ValueRepository: ...
 
 
 @dataclass(frozen=True)
 class ReportSheet:
-    """One agency's report for one period: what it owes, what it said, and what it said last time."""
+    """One agency's report for one period: what it owes, what it said, and what it said last time.
+
+    `values` is kept current by `record_answer`, so one sheet read at the start of an update serves
+    every step of that update."""
 
     period: Period
     agency: Agency
@@ -23,17 +73,22 @@ class ReportSheet:
     submission: Submission | None
 
     def element(self, code: str | None) -> DataElement | None:
+        """The element with this code, if the agency owes it."""
         return next((element for element in self.elements if element.code == code), None)
 
     def index(self, code: str | None) -> int:
+        """The element's 0-based position in the report, -1 if absent."""
         return next((i for i, element in enumerate(self.elements) if element.code == code), -1)
 
     @property
-    def answered(self) -> set[str]:
+    def responded(self) -> set[str]:
+        """Elements with any stored answer, Skip included: the questions not to ask again unprompted.
+        (What counts as *reported* is `is_answered`, which leaves Skip out.)"""
         return set(self.values)
 
 
-async def load_sheet(storage: Storage, period: Period, agency_code: str) -> ReportSheet | None:
+async def load_sheet(storage: ReportStorage, period: Period, agency_code: str) -> ReportSheet | None:
+    """Read the agency's report for the period; None if the agency does not exist."""
     agency = await storage.agencies.get(agency_code)
     if agency is None:
         return None
@@ -59,8 +114,19 @@ async def load_sheet(storage: Storage, period: Period, agency_code: str) -> Repo
     )
 
 
+async def reopen_sheet(
+    storage: ReportStorage, period_id: int, agency_code: str, cached: ReportSheet | None
+) -> ReportSheet | None:
+    """The sheet of an ongoing report: `cached` when it is that report's (read earlier in the same
+    update), else read afresh. None if the period is gone."""
+    if cached and cached.period.id == period_id and cached.agency.code == agency_code:
+        return cached
+    period = await storage.periods.by_id(period_id)
+    return await load_sheet(storage, period, agency_code) if period else None
+
+
 async def reportable(
-    storage: Storage, agency_codes: list[str]
+    storage: ReportStorage, agency_codes: list[str]
 ) -> tuple[list[tuple[Period, Agency]], list[tuple[Period, Agency]]]:
     """(period, agency) pairs the user can report in, and those that are locked."""
     open_pairs: list[tuple[Period, Agency]] = []
@@ -76,3 +142,204 @@ async def reportable(
             target = locked_pairs if period.state is PeriodState.LOCKED else open_pairs
             target.append((period, agency))
     return open_pairs, locked_pairs
+
+
+# ----------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class Locked:
+    """The period is locked: nothing was written."""
+
+    period: Period
+
+
+@dataclass(frozen=True)
+class NotYours:
+    """The report asked for is not one of the user's agencies' (or the period does not exist)."""
+
+
+@dataclass(frozen=True)
+class NothingOwed:
+    """The agency owes no item for this period."""
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A report to fill in: ask `first`, or show the review when every item has an answer (None)."""
+
+    sheet: ReportSheet
+    first: str | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The report is marked complete (a resubmission keeps the first time)."""
+
+    submission: Submission
+
+
+# ----------------------------------------------------------------- opening and submitting
+
+
+async def begin_report(
+    storage: ReportStorage, period_id: int, agency_code: str | None, agency_codes: list[str]
+) -> Opened | NotYours | Locked | NothingOwed:
+    """Start (or resume) a report at its first unanswered item. Without `agency_code` (a reminder's
+    "Report now" names only the period), the first of the user's agencies that owes something in it."""
+    period = await storage.periods.by_id(period_id)
+    if period is None:
+        return NotYours()
+    if agency_code is None:
+        owing = [c for c in agency_codes if await storage.catalogue.assigned_elements(period.programme_id, c)]
+        agency_code = owing[0] if owing else None
+    if agency_code is None or agency_code not in agency_codes:
+        return NotYours()
+    if period.state is PeriodState.LOCKED:
+        return Locked(period)
+    sheet = await load_sheet(storage, period, agency_code)
+    if sheet is None or not sheet.elements:
+        return NothingOwed()
+    return Opened(sheet, next_question(sheet.elements, sheet.responded, None))
+
+
+async def question_context(storage: ReportStorage, sheet: ReportSheet, code: str) -> QuestionContext:
+    """Everything the question for element `code` shows besides the element, including who gave the
+    current answer."""
+    current = sheet.values.get(code)
+    author = None
+    if current is not None and current.updated_by is not None:
+        user = await storage.users.get(current.updated_by)
+        author = user.full_name if user and user.full_name else str(current.updated_by)
+    return QuestionContext(
+        period=sheet.period,
+        agency=sheet.agency,
+        position=sheet.index(code) + 1,
+        total=len(sheet.elements),
+        previous_period_code=sheet.previous_code,
+        previous=sheet.previous.get(code),
+        current=current,
+        current_author=author,
+        feeds=indicators_fed_by(sheet.indicators, code),
+    )
+
+
+async def submit_report(
+    storage: ReportStorage, sheet: ReportSheet, *, by: int, now: datetime, zone: tzinfo
+) -> Submitted | Locked:
+    """Mark the agency's report complete, on time if by the end of the deadline day in `zone`."""
+    try:
+        submission = await storage.values.submit(
+            sheet.period, sheet.agency.code, by, now, is_on_time(now, sheet.period.deadline, zone)
+        )
+    except PeriodLocked:
+        return Locked(sheet.period)
+    return Submitted(submission)
+
+
+# ----------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The answer is on disk (an unchanged answer is not written twice)."""
+
+    value: Value
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another focal point changed the value since the user saw it; `mine` is what was not written, and
+    `author` the colleague's name, if known."""
+
+    theirs: Value
+    author: str | None
+    mine: Draft
+
+
+Outcome = Saved | NotStored | Conflict | Locked
+
+
+async def record_answer(
+    storage: ReportStorage,
+    sheet: ReportSheet,
+    element_code: str,
+    given: Given,
+    *,
+    by: int,
+    seen_version: int,
+    now: datetime,
+) -> Outcome:
+    """The one save path of every answer: decide what it stores (`bot.domain.reporting.prepare`), write
+    that as a draft with the version the user saw (`seen_version`, 0 for none), keep `sheet` current."""
+    existing = sheet.values.get(element_code)
+    draft = prepare(given, sheet.element(element_code), existing, sheet.previous.get(element_code))
+    if not isinstance(draft, Draft):
+        return draft
+    # A note amends the value saved now, whatever version the question showed.
+    expected = existing.version if isinstance(given, Note) and existing else seen_version
+    try:
+        value = await storage.values.save(
+            sheet.period,
+            sheet.agency.code,
+            element_code,
+            answer=draft.answer,
+            number=draft.number,
+            text=draft.text,
+            note=draft.note,
+            by=by,
+            expected_version=expected,
+            now=now,
+        )
+    except PeriodLocked:
+        return Locked(sheet.period)
+    except ValueConflict as conflict:
+        sheet.values[element_code] = conflict.current
+        author = await storage.users.get(conflict.current.updated_by or 0)
+        return Conflict(conflict.current, author.full_name if author else None, draft)
+    sheet.values[element_code] = value
+    return Saved(value)
+
+
+# ----------------------------------------------------------------- where reports stand
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One agency's report for one period: items answered (Skip left out) of those owed, and whether
+    it was submitted."""
+
+    period: Period
+    agency: Agency
+    answered: int
+    total: int
+    submission: Submission | None
+
+    @property
+    def owed(self) -> int:
+        """Items still without a figure."""
+        return self.total - self.answered
+
+
+async def progress_of(storage: ReportStorage, period: Period, agency: Agency) -> Progress | None:
+    """How far the agency's report for the period is; None if the agency owes nothing in it."""
+    elements = await storage.catalogue.assigned_elements(period.programme_id, agency.code)
+    if not elements:
+        return None
+    values = await storage.values.for_agency(period.id, agency.code)
+    answered = sum(1 for element in elements if is_answered(values.get(element.code)))
+    submission = await storage.values.submission(period.id, agency.code)
+    return Progress(period, agency, answered, len(elements), submission)
+
+
+async def reports_of(storage: ReportStorage, agency_codes: list[str]) -> list[tuple[Agency, list[Progress]]]:
+    """/myreports: per agency of the user, every period it owes something in, newest first."""
+    overview = []
+    periods = await storage.periods.all()
+    for code in agency_codes:
+        agency = await storage.agencies.get(code)
+        if agency is None:
+            continue
+        rows = [row for period in periods if (row := await progress_of(storage, period, agency))]
+        overview.append((agency, rows))
+    return overview

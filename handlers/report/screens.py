@@ -1,0 +1,165 @@
+"""What the /report conversation shows: the question, the review, and the way from one to the next.
+
+Each screen saves the conversation's new position before it is sent, so that a restart continues at the
+screen the user sees. The report sheet is read once per update (`current_sheet`) and kept current by
+`bot.services.report.record_answer`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.domain.models import DataElement, ElementType, TaskStatus
+from bot.domain.rendering import esc, question_text, review_text
+from bot.domain.reporting import next_question
+from bot.i18n import Translator
+from bot.services.report import ReportSheet, question_context, reopen_sheet
+from handlers.common import keyboard, reply, who
+from handlers.report.flow import ASKING, CHOOSING, REVIEW
+from storage import Conversation
+
+
+def locked_text(t: Translator, period_code: str) -> str:
+    """Why a locked period takes no answers, and whom to ask."""
+    return t.gettext(
+        "Period {period} is locked: its figures are final. To correct one, ask the Department of "
+        "Planning and Investment to unlock it."
+    ).format(period=esc(period_code))
+
+
+async def current_sheet(context: BotContext, conversation: Conversation) -> ReportSheet | None:
+    """The agency's report for the conversation's period, read once per update: several steps of one
+    update need it, and a save keeps it current."""
+    if conversation.period_id is None or conversation.agency_code is None:
+        return None
+    cached: ReportSheet | None = getattr(context, "report_sheet", None)
+    sheet = await reopen_sheet(context.storage, conversation.period_id, conversation.agency_code, cached)
+    context.report_sheet = sheet  # type: ignore[attr-defined]
+    return sheet
+
+
+def question_buttons(element: DataElement, serial: int, t: Translator, has_value: bool) -> InlineKeyboardMarkup:
+    """The answers a question offers besides typing: by element type, then Skip, Not applicable, Back."""
+    rows: list[list[tuple[str, str]]] = []
+    if element.type is ElementType.MILESTONE:
+        rows.append([(t.gettext("✅ Achieved"), f"r:yes:{serial}"), (t.gettext("❌ Not achieved"), f"r:no:{serial}")])
+    elif element.type is ElementType.TASK:
+        labels = [
+            (TaskStatus.NOT_STARTED, t.gettext("Not started")),
+            (TaskStatus.IN_PROGRESS, t.gettext("In progress")),
+            (TaskStatus.DONE, t.gettext("Done")),
+            (TaskStatus.DELAYED, t.gettext("Delayed")),
+        ]
+        rows += [[(label, f"r:st:{serial}:{status.value}") for status, label in labels[i : i + 2]] for i in (0, 2)]
+    rows.append([(t.gettext("Skip"), f"r:skip:{serial}"), (t.gettext("Not applicable"), f"r:na:{serial}")])
+    last = [(t.gettext("◀ Back"), f"r:back:{serial}")]
+    if has_value:
+        last.append((t.gettext("Keep as is ▶"), f"r:keep:{serial}"))
+    rows.append(last)
+    return keyboard(rows)
+
+
+async def ask(
+    update: Update,
+    context: BotContext,
+    conversation: Conversation,
+    sheet: ReportSheet,
+    code: str,
+    *,
+    to_review: bool = False,
+) -> None:
+    """Ask for one element and remember, on disk, that it was asked."""
+    t = who(context).t
+    element = sheet.element(code)
+    assert element is not None
+    question = await question_context(context.storage, sheet, code)
+    conversation.state = ASKING
+    conversation.element_code = code
+    conversation.serial += 1
+    conversation.data = {
+        "seen_version": question.current.version if question.current else 0,
+        "to_review": to_review,
+        "screen": conversation.data.get("screen"),
+    }
+    await context.storage.conversations.save(conversation)
+    markup = question_buttons(element, conversation.serial, t, question.current is not None)
+    await present(update, context, conversation, question_text(element, question, t), markup)
+
+
+async def present(
+    update: Update, context: BotContext, conversation: Conversation, text: str, markup: InlineKeyboardMarkup
+) -> None:
+    """Show the conversation's next screen and take the buttons off the previous one, so that a phone
+    never shows two live sets of buttons (an old one would only get a "this question has passed")."""
+    previous = conversation.data.get("screen")
+    message = await reply(update, text, markup)
+    conversation.data["screen"] = message.message_id
+    await context.storage.conversations.save(conversation)
+    chat = update.effective_chat
+    if previous and chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
+
+
+async def advance(update: Update, context: BotContext, conversation: Conversation) -> None:
+    """After an answer: back to the review if we came from it, else the next unanswered item."""
+    sheet = await current_sheet(context, conversation)
+    if sheet is None:
+        return
+    to_review = bool(conversation.data.get("to_review"))
+    following = None if to_review else next_question(sheet.elements, sheet.responded, conversation.element_code)
+    if following is None:
+        await show_review(update, context, conversation, sheet)
+    else:
+        await ask(update, context, conversation, sheet, following)
+
+
+async def show_review(update: Update, context: BotContext, conversation: Conversation, sheet: ReportSheet) -> None:
+    """Every answer at a glance, a button per item to change it, Submit and Later."""
+    t = who(context).t
+    conversation.state = REVIEW
+    conversation.element_code = None
+    conversation.serial += 1
+    conversation.data = {"screen": conversation.data.get("screen")}
+    await context.storage.conversations.save(conversation)
+    serial = conversation.serial
+    numbers = [(str(i + 1), f"r:edit:{serial}:{i}") for i in range(len(sheet.elements))]
+    rows = [numbers[i : i + 6] for i in range(0, len(numbers), 6)]
+    rows.append([(t.gettext("✅ Submit"), f"r:submit:{serial}"), (t.gettext("Later"), f"r:later:{serial}")])
+    text = review_text(sheet.period, sheet.agency, sheet.elements, sheet.values, sheet.submission, t)
+    await present(update, context, conversation, text, keyboard(rows))
+
+
+async def nudge(update: Update, context: BotContext, conversation: Conversation) -> None:
+    """Anything unexpected mid-report (a sticker, a photo, a stray command): point back to the question."""
+    t = who(context).t
+    sheet = await current_sheet(context, conversation)
+    if sheet is None:
+        await context.storage.conversations.delete(conversation.user_id)
+        return
+    if conversation.state == REVIEW:
+        await reply(
+            update,
+            t.gettext(
+                "Your report is waiting for review: press a number to change an item, or Submit. /cancel stops for now."
+            ),
+        )
+        await show_review(update, context, conversation, sheet)
+        return
+    if conversation.state == CHOOSING:
+        await reply(update, t.gettext("Please choose a report with the buttons above, or /cancel."))
+        return
+    await reply(update, t.gettext("Let's finish this item first (or /cancel to stop; what you confirmed is saved)."))
+    if conversation.element_code:
+        await ask(
+            update,
+            context,
+            conversation,
+            sheet,
+            conversation.element_code,
+            to_review=bool(conversation.data.get("to_review")),
+        )
