@@ -64,6 +64,11 @@ def test_the_wheel_ships_compiled_catalogues_and_no_source_po(installed: Path) -
     assert (site / "bot/locale/vi/LC_MESSAGES/messages.mo").is_file()
     assert (site / "bot/locale/en/LC_MESSAGES/messages.mo").is_file()
     assert not (site / "locales").exists()
+    # Every package of the checkout is in the wheel (a folder without __init__.py would be left out).
+    for package in ("bot", "handlers", "storage"):
+        for folder in (ROOT / package).rglob("*"):
+            if folder.is_dir() and folder.name != "__pycache__" and any(folder.glob("*.py")):
+                assert (site / folder.relative_to(ROOT) / "__init__.py").is_file(), folder
 
 
 def test_an_installed_wheel_speaks_vietnamese(installed: Path) -> None:
