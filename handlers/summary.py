@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
@@ -65,7 +66,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
 
 async def show(update: Update, context: BotContext, period: Period, page: int = 0) -> None:
     t = who(context).t
-    summary = await build_summary(context.storage, period)
+    summary = await build_summary(context.storage, period, context.now())
     pages = summary_messages(summary, t)
     page = min(page, len(pages) - 1)
     await reply(update, pages[page], summary_buttons(summary, t, page, len(pages)))
@@ -80,7 +81,7 @@ async def status_command(update: Update, context: BotContext) -> None:
 
 async def send_status(update: Update, context: BotContext, period: Period) -> None:
     t = who(context).t
-    for text in status_board(await build_summary(context.storage, period), t):
+    for text in status_board(await build_summary(context.storage, period, context.now()), t):
         await reply(update, text)
 
 
@@ -114,17 +115,22 @@ async def _turn_page(update: Update, context: BotContext, period: Period, page: 
     query = update.callback_query
     assert query is not None
     t = who(context).t
-    summary = await build_summary(context.storage, period)
+    summary = await build_summary(context.storage, period, context.now())
     pages = summary_messages(summary, t)
     page = min(page, len(pages) - 1)
-    if getattr(query.message, "text", None) != pages[page]:
+    try:
         await query.edit_message_text(pages[page], reply_markup=summary_buttons(summary, t, page, len(pages)))
+    except BadRequest as error:
+        # The page already shown, unchanged: Telegram refuses the edit, and there is nothing to do. (Comparing
+        # texts cannot tell: the message holds plain text, the page HTML.)
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def _ask_indicator(update: Update, context: BotContext, period: Period) -> None:
     """A button per indicator, numbered as in the summary, eight to a row."""
     t = who(context).t
-    summary = await build_summary(context.storage, period)
+    summary = await build_summary(context.storage, period, context.now())
     buttons = [(str(number), f"s:ind:{period.id}:{number}") for number, _ in numbered(summary)]
     await reply(
         update,
@@ -150,7 +156,7 @@ async def _send_file(update: Update, context: BotContext, period: Period, kind: 
     assert chat is not None
     t = who(context).t
     await chat.send_chat_action("upload_document")
-    summary = await build_summary(context.storage, period)
+    summary = await build_summary(context.storage, period, context.now())
     name = f"tong_hop_{period.programme_code}_{period.code}"
     if kind == "png":
         await chat.send_photo(

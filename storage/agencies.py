@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
+from bot.domain.agencies import successor_map
 from bot.domain.catalogue import AgencySpec
 from bot.domain.models import Agency, AgencyStatus
 from storage.db import Database, as_model
@@ -123,16 +123,3 @@ class AgencyRepository:
     async def successor_map(self) -> dict[str, str]:
         """Every agency code -> the active agency that now answers for it (itself if active)."""
         return successor_map(await self.all())
-
-
-def successor_map(agencies: Iterable[Agency]) -> dict[str, str]:
-    """Every agency code -> the active agency that now answers for it (itself if active)."""
-    by_code = {agency.code: agency for agency in agencies}
-    resolved: dict[str, str] = {}
-    for code in by_code:
-        current, seen = code, set()
-        while by_code[current].successor_code and current not in seen:
-            seen.add(current)
-            current = by_code[current].successor_code or current
-        resolved[code] = current
-    return resolved

@@ -136,5 +136,7 @@ async def test_a_page_button_redraws_in_place_and_stale_buttons_do_no_harm(
     gone = await admin.press_data(first.message_id, "s:show:99999")
     assert gone is not None and gone["text"] == "Kỳ này không còn tồn tại." and gone["show_alert"]
     await admin.press_data(first.message_id, f"s:ind:{season.current.id}:999")
+    # The page already shown, pressed again: Telegram refuses an edit that changes nothing; no apology follows.
+    await admin.press_data(first.message_id, f"s:page:{season.current.id}:0")
     await admin.command("status", "2026")
     assert (await admin.next()).text.startswith("Tình hình nộp báo cáo kỳ 2026")

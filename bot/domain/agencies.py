@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.domain.catalogue import GROUP_PREFIX, CatalogueSpec
 from bot.domain.models import Agency, AgencyStatus
 
@@ -38,3 +40,16 @@ def agency_roots(agencies: list[Agency]) -> dict[str, str]:
             seen.add(top)
         roots[code] = top
     return roots
+
+
+def successor_map(agencies: Iterable[Agency]) -> dict[str, str]:
+    """Every agency code -> the active agency that now answers for it (itself if active)."""
+    by_code = {agency.code: agency for agency in agencies}
+    resolved: dict[str, str] = {}
+    for code in by_code:
+        current, seen = code, set()
+        while by_code[current].successor_code and current not in seen:
+            seen.add(current)
+            current = by_code[current].successor_code or current
+        resolved[code] = current
+    return resolved

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.domain.agencies import successor_map
 from bot.domain.aggregation import (
     Column,
     Figure,
@@ -41,7 +42,6 @@ from bot.domain.progress import assess
 from bot.domain.summary import AgencyReport, IndicatorSummary, Summary
 from bot.domain.summary_text import numbered
 from storage import Storage
-from storage.agencies import successor_map
 from storage.values import ElementTotals
 
 
@@ -71,7 +71,7 @@ class _Remarks:
     asked: Mapping[str, list[tuple[str, str, str | None]]]
 
 
-async def build_summary(storage: Storage, period: Period) -> Summary:
+async def build_summary(storage: Storage, period: Period, now: datetime | None = None) -> Summary:
     """The summary of one period: every indicator aggregated and assessed, and who has reported."""
     programme = await storage.catalogue.programme_by_id(period.programme_id)
     assert programme is not None
@@ -105,7 +105,7 @@ async def build_summary(storage: Storage, period: Period) -> Summary:
     agencies = {agency.code: agency for agency in everyone}
     reports = _agency_reports(agencies, reporters, compared.current.columns, submissions)
     return Summary(
-        programme, period, previous_code if earlier else None, summaries, reports, elements, datetime.now(UTC)
+        programme, period, previous_code if earlier else None, summaries, reports, elements, now or datetime.now(UTC)
     )
 
 
