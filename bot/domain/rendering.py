@@ -22,6 +22,7 @@ from bot.domain.models import (
     TaskStatus,
     Value,
 )
+from bot.domain.reporting import is_answered
 
 NAME_LIMIT = 60
 TELEGRAM_LIMIT = 4096
@@ -187,7 +188,7 @@ def review_text(
         if value is not None and value.note and element.type is not ElementType.TASK:
             line += f" — 📝 {esc(shorten(value.note, 80))}"
         lines.append(line)
-    missing = sum(1 for e in elements if e.code not in values or values[e.code].answer is Answer.SKIPPED)
+    missing = sum(1 for e in elements if not is_answered(values.get(e.code)))
     if missing:
         lines.append(t.gettext("{count} item(s) still without a figure.").format(count=missing))
     if submission:
