@@ -155,3 +155,20 @@ async def test_admin_remind_asks_first_and_focal_points_cannot(
     result = await admin.expect("Đã gửi nhắc nhở")
     assert "Đã gửi nhắc nhở: 1" in result.text
     assert len(await reminders_of(lan)) == 1
+
+
+async def test_nudging_stops_and_the_admins_hear_it_once(
+    bot: BotApplication, season: Season, sandbox: SandboxClient
+) -> None:
+    await set_deadline(season.storage)
+    admin = await sandbox.user(900, "Quản trị")
+    lan = await join(season, sandbox, 101, "Nguyễn Thị Lan", "SYT")
+    calendar = shipped_calendar()
+    for working_days in range(1, 16):  # three weeks after the deadline, one check a working day
+        await run_reminders(bot, at(calendar.shift(DEADLINE, working_days)))
+    await sandbox.wait_idle()
+    assert await slots_logged(season.storage, 101) == ["due", "overdue-2", "overdue-4", "overdue-6", "overdue-8"]
+    stopped = await admin.expect("🔕 Kỳ 2026")
+    assert "ngừng nhắc" in stopped.text and "Sở Y tế: thiếu 4 mục" in stopped.text
+    assert await slots_logged(season.storage, 900) == ["escalate", "stopped"]
+    assert len(await reminders_of(lan)) == 5

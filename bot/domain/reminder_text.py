@@ -69,40 +69,30 @@ def escalation_messages(
 ) -> list[str]:
     """The escalation for the admins (or, `stopped`, the notice that nudging has ended), split to fit
     Telegram's limit."""
-    head = (
-        _stopped_head(period, late, overdue_days, t)
-        if stopped
-        else t.ngettext(
+    if stopped:
+        head = t.ngettext(
+            "🔕 Period {period} ({programme}): {days} working days after the deadline of {deadline}, reminders "
+            "have stopped. {count} agency has still not submitted and will not be reminded again:",
+            "🔕 Period {period} ({programme}): {days} working days after the deadline of {deadline}, reminders "
+            "have stopped. {count} agencies have still not submitted and will not be reminded again:",
+            len(late),
+        )
+    else:
+        head = t.ngettext(
             "🚨 Period {period} ({programme}): {count} agency has not submitted, {days} working days after the "
             "deadline of {deadline}:",
             "🚨 Period {period} ({programme}): {count} agencies have not submitted, {days} working days after the "
             "deadline of {deadline}:",
             len(late),
-        ).format(
-            period=esc(period.code),
-            programme=esc(period.programme_code),
-            count=len(late),
-            days=overdue_days,
-            deadline=t.date(period.deadline),
         )
-    )
-    return split_lines([head, *_late_lines(late, t)])
-
-
-def _stopped_head(period: Period, late: Sequence[LateAgency], overdue_days: int, t: Translates) -> str:
-    return t.ngettext(
-        "🔕 Period {period} ({programme}): {days} working days after the deadline of {deadline}, reminders have "
-        "stopped. {count} agency has still not submitted and will not be reminded again:",
-        "🔕 Period {period} ({programme}): {days} working days after the deadline of {deadline}, reminders have "
-        "stopped. {count} agencies have still not submitted and will not be reminded again:",
-        len(late),
-    ).format(
-        period=esc(period.code),
-        programme=esc(period.programme_code),
-        count=len(late),
-        days=overdue_days,
-        deadline=t.date(period.deadline),
-    )
+    facts = {
+        "period": esc(period.code),
+        "programme": esc(period.programme_code),
+        "count": len(late),
+        "days": overdue_days,
+        "deadline": t.date(period.deadline),
+    }
+    return split_lines([head.format(**facts), *_late_lines(late, t)])
 
 
 def _late_lines(late: Sequence[LateAgency], t: Translates) -> list[str]:
