@@ -10,8 +10,7 @@ from pydantic import ValidationError
 from bot.cli.common import Command, Subcommands, UserError, find_period
 from bot.config import Settings
 from bot.domain.models import Period, PeriodState
-from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule
-from bot.domain.workdays import shipped_calendar
+from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule, stop_day
 from bot.i18n import Translator
 from bot.services.reminders import situation
 from storage import Storage
@@ -59,7 +58,7 @@ async def _open_periods(storage: Storage, code: str | None) -> list[Period]:
 
 async def plan(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:
     now = local(arguments.at, settings)
-    calendar = shipped_calendar()
+    calendar = settings.work_calendar()
     admins = [u.telegram_id for u in await storage.users.admins()]
     periods = await _open_periods(storage, arguments.period)
     if not periods:
@@ -72,6 +71,7 @@ async def plan(arguments: argparse.Namespace, settings: Settings, storage: Stora
         for slot in schedule(policy, calendar, period.deadline, max(now.date(), period.deadline)):
             print(f"  {t.date(slot.day)} {window}  {slot.name:<12} {slot.kind.value}")
         print(f"  {t.date(escalation_day(policy, calendar, period.deadline))} {window}  escalate     admins")
+        print(f"  {t.date(stop_day(policy, calendar, period.deadline))} {window}  stopped      admins")
         print(
             "  "
             + t.gettext("{count} agencies still owe: {codes}").format(
