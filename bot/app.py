@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -20,6 +22,7 @@ from telegram.ext import Defaults as PTBDefaults
 from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.i18n import translator
+from bot.network import NetworkWatch, WatchedRequest, polling_error
 from bot.services.reminders import send_due
 from handlers import register
 from handlers.delivery import TelegramOutbox
@@ -44,9 +47,12 @@ def global_rate_limiter(limit_per_second: float) -> AIORateLimiter:
 def build_app(settings: Settings) -> BotApplication:
     """The Application for `settings`: polling-ready; storage opens in post_init."""
     token = settings.require_token()
+    watch = NetworkWatch()
     application = (
         ApplicationBuilder()
         .token(token)
+        .request(WatchedRequest(watch))
+        .get_updates_request(WatchedRequest(watch, connection_pool_size=1))
         .base_url(f"{settings.bot_api_url}/bot")
         .base_file_url(f"{settings.bot_api_url}/file/bot")
         .defaults(PTBDefaults(tzinfo=settings.tzinfo, parse_mode=ParseMode.HTML))
@@ -57,25 +63,33 @@ def build_app(settings: Settings) -> BotApplication:
         .build()
     )
     application.bot_data._settings = settings
+    application.bot_data.network = watch
     register(application)
     return application  # type: ignore[return-value]
 
 
 @asynccontextmanager
 async def polling(application: BotApplication, timeout: int = 1) -> AsyncIterator[BotApplication]:
-    """Run an application as `run_polling` does, inside an event loop that is already running (tests, the
-    demo, benchmarks), and stop it cleanly afterwards."""
+    """Run an application as `run_polling` does, inside an event loop that is already running (the bot
+    itself, tests, the demo, benchmarks), and stop it cleanly afterwards, also when starting fails."""
     await application.initialize()
-    if application.post_init:
-        await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=timeout)
-    await application.start()
     try:
-        yield application
+        if application.post_init:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0,
+            timeout=timeout,
+            allowed_updates=Update.ALL_TYPES,
+            error_callback=polling_error(application.bot_data.network),
+        )
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
     finally:
-        await application.updater.stop()
-        await application.stop()
         if application.post_shutdown:
             await application.post_shutdown(application)
         await application.shutdown()
@@ -87,9 +101,25 @@ async def _post_init(application: BotApplication) -> None:
     await data.storage.users.ensure_admins(data.settings.admin_ids)
     await register_commands(application)
     schedule_reminders(application)
+    schedule_heartbeat(application)
 
 
 REMINDER_JOB = "reminders"
+HEARTBEAT_JOB = "heartbeat"
+HEARTBEAT_SECONDS = 60
+
+
+def schedule_heartbeat(application: BotApplication) -> None:
+    """Note in the database every minute that this process is alive (what `chitieu-bot health` reads)."""
+    assert application.job_queue is not None
+    process = f"{socket.gethostname()}:{os.getpid()}"
+    started = datetime.now(UTC)
+
+    async def beat(context: BotContext) -> None:
+        await context.bot_data.storage.heartbeat.beat(process, started, datetime.now(UTC))
+
+    # first=1, not 0: a job due before the scheduler starts (post_init runs first) counts as missed.
+    application.job_queue.run_repeating(beat, interval=HEARTBEAT_SECONDS, first=1, name=HEARTBEAT_JOB)
 
 
 def schedule_reminders(application: BotApplication) -> None:

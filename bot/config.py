@@ -33,6 +33,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     bot_api_url: str = "https://api.telegram.org"
+    bot_api_start_attempts: int = Field(default=5, ge=1, le=20)  # at start; 1, 2, 4... s apart
     database_url: str = DEFAULT_DATABASE_URL
     # The operator's own files (holiday overrides, catalogues), never inside the installed package.
     data_dir: Path = Path("data")

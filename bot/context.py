@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.domain.flood import FloodGate
 from bot.domain.throttle import ChatThrottle
+from bot.network import NetworkWatch
 from storage import Storage
 
 
@@ -26,6 +27,7 @@ class BotData:
         self._storage: Storage | None = None
         self.throttle = ChatThrottle()  # at most one message per second to one chat, for fan-outs
         self.flood = FloodGate()  # per-user update rate, checked by the access gate
+        self.network = NetworkWatch()  # one warning when the Bot API is lost, one when it is back
         # The time the bot acts at: the real clock, or a simulated one (the demo plays a whole season).
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 

@@ -138,6 +138,14 @@ async def periods(update: Update, context: BotContext) -> None:
     await _send_lines(update, lines if len(lines) > 1 else [t.gettext("No periods yet. /open_period 2025 opens one.")])
 
 
+def deadline_refusal(refused: reporting.DeadlineBeforePeriod, t: Translator) -> str:
+    """Why a deadline was refused, with both dates."""
+    return t.gettext(
+        "The deadline {deadline} is before the period begins ({starts}): the period would be overdue as soon as "
+        "it opens. Give a later deadline."
+    ).format(deadline=t.date(refused.deadline), starts=t.date(refused.starts_on))
+
+
 async def open_period(update: Update, context: BotContext) -> None:
     """/open_period <period> [DD/MM/YYYY] [programme]"""
     t = who(context).t
@@ -165,6 +173,12 @@ async def open_period(update: Update, context: BotContext) -> None:
         return
     except reporting.UnknownProgramme:
         await reply(update, t.gettext("Which programme? Add its code, e.g. /open_period 2025 HD-NQ30."))
+        return
+    except reporting.NoProgrammes:
+        await reply(update, t.gettext("No programme is loaded yet: load a catalogue with /catalog first."))
+        return
+    except reporting.DeadlineBeforePeriod as refused:
+        await reply(update, deadline_refusal(refused, t))
         return
     except PeriodError:  # the period exists and is locked
         await reply(update, t.gettext("Period {code} is locked; /unlock_period first.").format(code=esc(args[0])))

@@ -7,6 +7,7 @@ import logging
 import time
 
 from telegram import Update
+from telegram.error import NetworkError
 
 from bot.context import BotContext
 from bot.domain.rendering import esc
@@ -20,7 +21,13 @@ _last_notice: dict[str, float] = {}
 
 
 async def on_error(update: object, context: BotContext) -> None:
+    """Log, apologise, alert the admins; a lost network is the network watch's to report, once."""
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
+    if isinstance(context.error, NetworkError):
+        # The Bot API is out of reach: an apology could not be sent either, and the watch warns once per
+        # outage instead of a traceback per update.
+        context.bot_data.network.failed(context.error)
+        return
     logger.error("error handling update for user %s", user_id, exc_info=context.error)
     kind = type(context.error).__name__ if context.error else "Error"
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -11,6 +11,7 @@ from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, DatabaseTooNew, DatabaseUnusable, migrate
 from storage.explanations import ExplanationRepository
+from storage.heartbeat import HeartbeatRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
 from storage.updates import UpdateLog
@@ -44,6 +45,7 @@ class Storage:
     reminders: ReminderLogRepository
     updates: UpdateLog
     explanations: ExplanationRepository
+    heartbeat: HeartbeatRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -73,4 +75,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         reminders=ReminderLogRepository(database),
         updates=UpdateLog(database),
         explanations=ExplanationRepository(database),
+        heartbeat=HeartbeatRepository(database),
     )

@@ -15,7 +15,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from bot.cli import agencies, catalogue, db, demo, init, invites, periods, reminders, run, summary
+from bot.cli import agencies, catalogue, db, demo, health, init, invites, periods, reminders, run, summary
 from bot.cli.common import EXIT_BAD_INPUT, Command, Program, Subcommands, UserError, config_error, database_error
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError
@@ -29,6 +29,7 @@ from storage import AgencyError, DatabaseUnusable, PeriodError, open_storage
 ADD_PARSERS: tuple[Callable[[Subcommands], None], ...] = (
     init.add_parser,
     run.add_parser,
+    health.add_parser,
     db.add_parser,
     catalogue.add_parser,
     agencies.add_parser,
@@ -42,6 +43,7 @@ ADD_PARSERS: tuple[Callable[[Subcommands], None], ...] = (
 # Commands over the database: the dispatcher opens storage for them.
 COMMANDS: dict[str, Command] = {
     **init.COMMANDS,
+    **health.COMMANDS,
     **db.COMMANDS,
     **catalogue.COMMANDS,
     **agencies.COMMANDS,

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from bot.cli.common import Command, Subcommands, iso_date
+from bot.cli.common import Command, Subcommands, day
 from bot.config import Settings
 from bot.domain.catalogue import read_agency_file
 from bot.i18n import Translator
@@ -26,11 +26,11 @@ def add_parser(commands: Subcommands) -> None:
     merge = agency.add_parser("merge", help="merge agencies into a successor, keeping history")
     merge.add_argument("old", nargs="+", help="codes of the agencies being merged")
     merge.add_argument("--into", required=True, help="code of the successor agency")
-    merge.add_argument("--date", type=iso_date, default=None, help="merge date YYYY-MM-DD (today)")
+    merge.add_argument("--date", type=day, default=None, help="merge date DD/MM/YYYY or YYYY-MM-DD (today)")
 
     retire = agency.add_parser("retire", help="retire an agency: it stops reporting, its history stays")
     retire.add_argument("code", help="code of the agency")
-    retire.add_argument("--date", type=iso_date, default=None, help="retirement date YYYY-MM-DD (today)")
+    retire.add_argument("--date", type=day, default=None, help="retirement date DD/MM/YYYY or YYYY-MM-DD (today)")
 
 
 async def agency_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from bot.cli.common import Command, Subcommands
+from bot.cli.common import Command, Subcommands, write_output
 from bot.config import Settings
 from bot.domain.catalogue import CatalogueError, Problem
 from bot.i18n import Translator
@@ -59,9 +59,7 @@ async def catalog_template(arguments: argparse.Namespace, _: Settings, storage: 
     spec = await storage.catalogue.spec(arguments.programme) if arguments.programme else None
     if arguments.programme and spec is None:
         raise UnknownProgramme(arguments.programme)
-    arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    arguments.out.write_bytes(catalogue_to_xlsx(spec))
-    print(t.gettext("Written: {path}").format(path=arguments.out))
+    write_output(arguments.out, catalogue_to_xlsx(spec), t)
     return 0
 
 

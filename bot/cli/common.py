@@ -10,9 +10,11 @@ import argparse
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from typing import TypeAlias
 
 from bot.config import ConfigError, Settings
+from bot.domain.dates import parse_day
 from bot.domain.models import Period
 from bot.domain.periods import parse_period
 from bot.i18n import Translator
@@ -21,6 +23,7 @@ from storage import DatabaseUnusable, Storage
 
 EXIT_BAD_INPUT = 1
 EXIT_BAD_CONFIG = 2
+EXIT_UNAVAILABLE = 3  # the Bot API could not be reached: worth trying again later (systemd restarts it)
 
 Command = Callable[[argparse.Namespace, Settings, Storage, Translator], Awaitable[int]]
 """A command over the database: the dispatcher opens storage, runs it, and turns bad input into exit 1."""
@@ -48,12 +51,34 @@ def database_error(error: DatabaseUnusable) -> int:
     return EXIT_BAD_CONFIG
 
 
-def iso_date(text: str) -> date:
-    """An argparse type: a date written YYYY-MM-DD."""
+def cannot_write(path: Path, error: BaseException, t: Translator) -> UserError:
+    """The one-line refusal for an output path that cannot be written."""
+    reason = getattr(error, "strerror", None) or str(error)
+    return UserError(
+        t.gettext("Cannot write {path} ({reason}); choose a file in a folder you may write.").format(
+            path=path, reason=reason
+        )
+    )
+
+
+def write_output(path: Path, data: bytes, t: Translator) -> None:
+    """Write a command's file, creating its folder; a path that cannot be written is a UserError."""
+    if path.is_dir():
+        raise cannot_write(path, IsADirectoryError(t.gettext("it is a folder")), t)
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as error:
+        raise cannot_write(path, error, t) from None
+    print(t.gettext("Written: {path}").format(path=path))
+
+
+def day(text: str) -> date:
+    """An argparse type: a date as officials write it (05/12/2026) or ISO (2026-12-05)."""
+    parsed = parse_day(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write DD/MM/YYYY or YYYY-MM-DD")
+    return parsed
 
 
 async def find_period(storage: Storage, code: str, programme: str | None, t: Translator) -> Period:

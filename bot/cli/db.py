@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 from pathlib import Path
 
-from bot.cli.common import Command, Subcommands
+from bot.cli.common import Command, Subcommands, cannot_write
 from bot.config import Settings
 from bot.i18n import Translator
 from storage import Storage
@@ -35,7 +36,12 @@ async def db_migrate(_: argparse.Namespace, __: Settings, storage: Storage, t: T
 
 async def db_backup(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     """Copy the live database to a file."""
-    await storage.db.backup(arguments.path)
+    if arguments.path.is_dir():
+        raise cannot_write(arguments.path, IsADirectoryError(t.gettext("it is a folder")), t)
+    try:
+        await storage.db.backup(arguments.path)
+    except (OSError, sqlite3.Error) as error:
+        raise cannot_write(arguments.path, error, t) from None
     print(t.gettext("Backup written to {path}").format(path=arguments.path))
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from datetime import timedelta
 
 from bot.cli.common import Command, Subcommands, UserError
@@ -50,6 +51,14 @@ async def invite(arguments: argparse.Namespace, settings: Settings, storage: Sto
     username = await bot_username(settings)
     print(created.token)
     print(f"https://t.me/{username}?start={created.token}")
+    if username == PLACEHOLDER_USERNAME:
+        print(
+            t.gettext(
+                "This link is a placeholder: “{placeholder}” stands for your bot's username. Set BOT_USERNAME (or "
+                "BOT_TOKEN, to ask Telegram) and run invite again, or send /invite in the bot."
+            ).format(placeholder=PLACEHOLDER_USERNAME),
+            file=sys.stderr,
+        )
     return 0
 
 

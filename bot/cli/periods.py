@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import Command, Subcommands, UserError, find_period, iso_date
+from bot.cli.common import Command, Subcommands, UserError, day, find_period
 from bot.config import Settings
 from bot.domain.models import PeriodState
 from bot.i18n import Translator
-from bot.services.periods import open_period
+from bot.services.periods import DeadlineBeforePeriod, NoProgrammes, open_period
 from storage import Storage
 
 # The state each action moves a period to; unlock goes back to closed, never straight to open.
@@ -22,7 +22,7 @@ def add_parser(commands: Subcommands) -> None:
     )
     period_open = period.add_parser("open", help="open a period (2025, 2025-H1, 2025-Q3, 2025-07)")
     period_open.add_argument("period", help="period code")
-    period_open.add_argument("--deadline", type=iso_date, help="YYYY-MM-DD (programme default)")
+    period_open.add_argument("--deadline", type=day, help="DD/MM/YYYY or YYYY-MM-DD (programme default)")
     period_open.add_argument("--programme", help="programme code (needed if several)")
     period.add_parser("list", help="list periods")
     for state, text in (
@@ -37,9 +37,21 @@ def add_parser(commands: Subcommands) -> None:
 
 async def period_open(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     """Open a period for the only programme, or the one named."""
-    period = await open_period(
-        storage, arguments.period, programme_code=arguments.programme, deadline=arguments.deadline
-    )
+    try:
+        period = await open_period(
+            storage, arguments.period, programme_code=arguments.programme, deadline=arguments.deadline
+        )
+    except NoProgrammes:
+        raise UserError(
+            t.gettext("No programme is loaded yet: run `python -m bot init` (or `catalog load FILE`) first.")
+        ) from None
+    except DeadlineBeforePeriod as refused:
+        raise UserError(
+            t.gettext(
+                "The deadline {deadline} is before the period begins ({starts}): the period would be overdue as "
+                "soon as it opens. Give a later deadline."
+            ).format(deadline=t.date(refused.deadline), starts=t.date(refused.starts_on))
+        ) from None
     print(
         t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
             code=period.code, programme=period.programme_code, deadline=t.date(period.deadline)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from bot.cli.common import Program, Subcommands, config_error, database_error
+from bot.cli.common import EXIT_UNAVAILABLE, Program, Subcommands, config_error, database_error
 from bot.config import ConfigError, Settings
 from storage import DatabaseUnusable
 
@@ -18,10 +19,14 @@ def add_parser(commands: Subcommands) -> None:
 def run(arguments: argparse.Namespace, settings: Settings) -> int:
     """Run the bot; a setting only the bot needs (BOT_TOKEN, WEBHOOK_*) may still be missing: exit 2."""
     # Imported here: the bot pulls in telegram and every handler, which no other command needs.
+    from bot.network import BotApiUnreachable
     from bot.runner import run_bot
 
     try:
         return run_bot(settings, webhook=arguments.webhook)
+    except BotApiUnreachable as error:
+        print(f"Network error: {error}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except ConfigError as error:
         return config_error(error)
     except DatabaseUnusable as error:

@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from bot.cli.common import Command, Subcommands, UserError
+from bot.cli.common import Command, Subcommands, UserError, write_output
 from bot.config import Settings
 from bot.domain.summary_text import summary_messages
 from bot.files.exports import summary_csv, summary_json, summary_png, summary_xlsx
@@ -58,9 +58,7 @@ async def summary(arguments: argparse.Namespace, settings: Settings, storage: St
     else:
         data = summary_png(result, t)
     if arguments.out:
-        arguments.out.parent.mkdir(parents=True, exist_ok=True)
-        arguments.out.write_bytes(data)
-        print(t.gettext("Written: {path}").format(path=arguments.out))
+        write_output(arguments.out, data, t)
     elif arguments.format in ("xlsx", "png"):
         raise UserError(t.gettext("A {format} file needs --out FILE.").format(format=arguments.format))
     else:

@@ -24,6 +24,19 @@ class UnknownProgramme(LookupError):
     """No programme with this code."""
 
 
+class NoProgrammes(LookupError):
+    """No programme is loaded yet: the database needs `init` (or a catalogue)."""
+
+
+class DeadlineBeforePeriod(ValueError):
+    """The deadline falls before the period begins: the period would be overdue the moment it opens."""
+
+    def __init__(self, deadline: date, starts_on: date) -> None:
+        super().__init__(f"deadline {deadline} is before the period begins on {starts_on}")
+        self.deadline = deadline
+        self.starts_on = starts_on
+
+
 async def open_period(
     storage: PeriodStorage,
     code: str,
@@ -36,7 +49,11 @@ async def open_period(
     """Open a period for one programme: the one named, else the only one (or, with `first_if_unnamed`,
     the first loaded, which is the main programme)."""
     span = parse_period(code)
+    if deadline is not None and deadline < span.starts_on:
+        raise DeadlineBeforePeriod(deadline, span.starts_on)
     programmes = await storage.catalogue.programmes()
+    if not programmes:
+        raise NoProgrammes()
     if programme_code:
         chosen = [p for p in programmes if p.code == programme_code]
     else:

@@ -1,0 +1,46 @@
+"""`python -m bot health`: is a bot process alive? The container's health check, and a monitor's."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+
+from bot.cli.common import Command, Subcommands
+from bot.config import Settings
+from bot.i18n import Translator
+from storage import Storage
+
+STALE_AFTER = timedelta(minutes=3)  # three missed beats of a minute each
+EXIT_UNHEALTHY = 1
+
+
+def add_parser(commands: Subcommands) -> None:
+    """Add `health`."""
+    commands.add_parser("health", help="exit 0 if a running bot noted in the database that it is alive (< 3 min)")
+
+
+async def health(_: argparse.Namespace, __: Settings, storage: Storage, t: Translator) -> int:
+    """Say when the bot last beat; healthy within STALE_AFTER."""
+    latest = await storage.heartbeat.latest()
+    if latest is None:
+        print(t.gettext("Unhealthy: no bot process has run on this database yet."))
+        return EXIT_UNHEALTHY
+    process, beat_at = latest
+    age = datetime.now(UTC) - beat_at
+    seconds = int(age.total_seconds())
+    if age > STALE_AFTER:
+        print(
+            t.gettext("Unhealthy: the bot ({process}) last noted it was alive {seconds} s ago.").format(
+                process=process, seconds=seconds
+            )
+        )
+        return EXIT_UNHEALTHY
+    print(
+        t.gettext("Healthy: the bot ({process}) noted it was alive {seconds} s ago.").format(
+            process=process, seconds=seconds
+        )
+    )
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"health": health}
