@@ -13,7 +13,6 @@ from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     ContextTypes,
 )
@@ -23,6 +22,7 @@ from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.i18n import translator
 from bot.network import NetworkWatch, WatchedRequest, polling_error
+from bot.ratelimit import PriorityRateLimiter
 from bot.services.reminders import send_due
 from handlers import register
 from handlers.delivery import TelegramOutbox
@@ -38,10 +38,10 @@ logger = logging.getLogger(__name__)
 RATE_MARGIN = 0.985
 
 
-def global_rate_limiter(limit_per_second: float) -> AIORateLimiter:
-    """A smooth global rate: a bucket of one message refilled at the limit less the margin, so no burst
-    ever exceeds it (a bucket of 30 would allow 60 messages within one second)."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / (limit_per_second * RATE_MARGIN), max_retries=5)
+def global_rate_limiter(limit_per_second: float) -> PriorityRateLimiter:
+    """A smooth global rate: one message per slot, slots at the limit less the margin, so no burst ever
+    exceeds it; replies take the next slot ahead of bulk sends, which also keep one a second per chat."""
+    return PriorityRateLimiter(limit_per_second * RATE_MARGIN, chat_interval=1 / RATE_MARGIN, max_retries=5)
 
 
 def build_app(settings: Settings) -> BotApplication:

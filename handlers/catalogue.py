@@ -1,10 +1,12 @@
 """/catalog: an admin uploads a catalogue (YAML or the Excel template) as a document. The bot checks its
 type and size before downloading it, validates it, shows what would change, and applies it only after
 confirmation; a bad file gets the list of its problems and changes nothing. The position is kept in the
-`conversations` table, and the file is downloaded again on confirmation, so a restart loses nothing."""
+`conversations` table, and the file is downloaded again on confirmation, so a restart loses nothing.
+Parsing the file (bot.services.catalogue) and writing the template run in worker threads, off the loop."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +55,15 @@ async def template(update: Update, context: BotContext) -> None:
     await query.answer()
     chat = update.effective_chat
     assert chat is not None
-    from bot.files.catalogue_xlsx import catalogue_to_xlsx  # openpyxl only when someone asks for the template
+    workbook = await asyncio.to_thread(empty_template)
+    await chat.send_document(InputFile(workbook, filename="mau_danh_muc.xlsx"))
 
-    await chat.send_document(InputFile(catalogue_to_xlsx(None), filename="mau_danh_muc.xlsx"))
+
+def empty_template() -> bytes:
+    """The Excel template with no rows; run in a worker thread, where openpyxl is imported on first use."""
+    from bot.files.catalogue_xlsx import catalogue_to_xlsx
+
+    return catalogue_to_xlsx(None)
 
 
 async def _download(context: BotContext, file_id: str) -> bytes:

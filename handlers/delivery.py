@@ -1,37 +1,36 @@
 """Sending to a chat that did not just write to us (reminders, broadcasts, notices to admins).
 
-Such sends keep to one message a second per chat (`ChatThrottle`) under the global rate of the
-application's AIORateLimiter. A 429 is waited out and the same message retried, since Telegram did not
-deliver it; a 403 means the user blocked the bot; a timeout leaves the outcome unknown, because the
-message may have arrived, so it is never repeated blindly.
+Such sends keep to one message a second per chat (`ChatThrottle`) and mark themselves bulk for the
+application's rate limiter (bot/ratelimit.py), which gives them the send slots that replies to people who
+just wrote leave free. A 429 is waited out and the same message retried, since Telegram did not deliver
+it; a 403 means the user blocked the bot; a timeout leaves the outcome unknown, because the message may
+have arrived, so it is never repeated blindly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Sequence
-from datetime import timedelta
+from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
 from bot.domain.throttle import ChatThrottle
 from bot.i18n import Translator
+from bot.ratelimit import BULK, retry_seconds
 from handlers.common import keyboard
 from handlers.report import report_button
 
 logger = logging.getLogger(__name__)
 
 
-def retry_seconds(error: RetryAfter) -> float:
-    """How long Telegram asked us to wait (PTB is moving this attribute from seconds to a timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+def bulk(bot: Bot) -> dict[str, Any]:
+    """The keyword that queues a send behind replies, where the bot has a rate limiter to read it (PTB
+    refuses `rate_limit_args` without one)."""
+    return {"rate_limit_args": BULK} if isinstance(bot, ExtBot) and bot.rate_limiter is not None else {}
 
 
 async def deliver(
@@ -42,7 +41,7 @@ async def deliver(
     while True:
         await asyncio.sleep(throttle.reserve(chat_id, loop.time()))
         try:
-            await bot.send_message(chat_id, text, reply_markup=markup)
+            await bot.send_message(chat_id, text, reply_markup=markup, **bulk(bot))
             return "sent"
         except RetryAfter as error:
             await asyncio.sleep(retry_seconds(error))

@@ -1,8 +1,10 @@
 """/summary and /status for admins and viewers: the provincial picture of a period, its details, and the
-Excel, CSV and chart files. Every button rebuilds the summary from the database, so it is never stale."""
+Excel, CSV and chart files. Every button rebuilds the summary from the database, so it is never stale.
+The files are rendered in a worker thread, so that focal points' answers are answered meanwhile."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -14,7 +16,7 @@ from bot.domain.models import Period
 from bot.domain.rendering import esc
 from bot.domain.summary import Summary
 from bot.domain.summary_text import indicator_detail, numbered, status_board, summary_messages
-from bot.files.exports import summary_csv, summary_png, summary_xlsx
+from bot.files.exports import summary_file
 from bot.i18n import Translator
 from bot.services.summary import build_summary, every_answer, find_period, indicator_answers, period_by_id
 from handlers.common import keyboard, reply, who
@@ -157,17 +159,15 @@ async def _send_file(update: Update, context: BotContext, period: Period, kind: 
     t = who(context).t
     await chat.send_chat_action("upload_document")
     summary = await build_summary(context.storage, period, context.now())
+    figures = await every_answer(context.storage, period) if kind == "xlsx" else []
+    data = await asyncio.to_thread(summary_file, kind, summary, figures, t)  # openpyxl, matplotlib: off the loop
     name = f"tong_hop_{period.programme_code}_{period.code}"
     if kind == "png":
         await chat.send_photo(
-            InputFile(summary_png(summary, t), filename=f"{name}.png"),
+            InputFile(data, filename=f"{name}.png"),
             caption=t.gettext("Progress towards the targets, period {period}").format(period=esc(period.code)),
         )
         return
-    if kind == "xlsx":
-        data = summary_xlsx(summary, await every_answer(context.storage, period), t)
-    else:
-        data = summary_csv(summary, t)
     await chat.send_document(
         InputFile(data, filename=f"{name}.{kind}"),
         caption=t.gettext("Summary of period {period} ({programme})").format(

@@ -9,6 +9,13 @@ JSON schema `chitieu.summary/1`:
      "completeness": {"expected", "submitted", "on_time", "late", "not_submitted",
                       "agencies": [{"code", "name_vi", "submitted_at", "on_time", "owed", "missing_items"}]}}
 Numbers are as computed (not rounded); status is one of achieved, on_track, at_risk, off_track, no_data.
+
+Rendering a workbook or a chart is CPU work that grows with the province, so the bot runs it in a worker
+thread (`summary_file`), never on the event loop that answers everyone else. Everything here is safe
+there and safe twice at once: it reads the summary it is given and builds its own workbook or figure;
+openpyxl and matplotlib are imported inside the functions, so in the worker; the chart uses matplotlib's
+object API on an Agg canvas of its own, never pyplot's global figures, and takes text literally (no
+mathtext, whose parser is shared).
 """
 
 from __future__ import annotations
@@ -146,6 +153,17 @@ def _rows(summary: Summary, t: Translates) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def summary_file(kind: str, summary: Summary, figures: Sequence[aggregation.Figure], t: Translates) -> bytes:
+    """The summary as `kind` (xlsx, csv or png): what a worker thread renders; `figures` feed only xlsx."""
+    if kind == "xlsx":
+        return summary_xlsx(summary, figures, t)
+    if kind == "csv":
+        return summary_csv(summary, t)
+    if kind == "png":
+        return summary_png(summary, t)
+    raise ValueError(f"no summary file of kind {kind!r}")
 
 
 def summary_csv(summary: Summary, t: Translates) -> bytes:
@@ -329,11 +347,13 @@ def _raw_sheet(sheet: Sheet, summary: Summary, figures: Sequence[aggregation.Fig
 
 def summary_png(summary: Summary, t: Translates) -> bytes:
     """Progress towards the target per indicator, coloured by status; tall and narrow for a phone."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     items = [item for _, item in numbered(summary)]
     figure = Figure(figsize=(7, 1.6 + 0.34 * len(items)), dpi=150)
+    FigureCanvasAgg(figure)  # the figure's own Agg renderer: nothing shared with another thread's chart
     axes = figure.add_subplot()
     labels = [shorten(item.indicator.name(t.locale), 42) for item in items]
     values = [min(max(item.assessment.progress or 0.0, 0.0), 120.0) for item in items]
@@ -342,16 +362,19 @@ def summary_png(summary: Summary, t: Translates) -> bytes:
     axes.barh(positions, values, color=colours, height=0.7)
     for position, item, value in zip(positions, items, values, strict=True):
         text = "–" if item.assessment.progress is None else f"{t.number(item.assessment.progress, 0)} %"
-        axes.text(value + 1.5, position, text, va="center", fontsize=7)
+        axes.text(value + 1.5, position, text, va="center", fontsize=7, parse_math=False)
     axes.axvline(100, color="#424242", linewidth=0.8, linestyle="--")
-    axes.set_yticks(positions, labels, fontsize=7)
+    axes.set_yticks(positions, labels, fontsize=7, parse_math=False)  # a "$" in a name stays a "$"
     axes.set_xlim(0, 130)
     axes.set_xlabel(
-        t.gettext("Progress towards the {year} target (%)").format(year=summary.programme.horizon_year), fontsize=8
+        t.gettext("Progress towards the {year} target (%)").format(year=summary.programme.horizon_year),
+        fontsize=8,
+        parse_math=False,
     )
     axes.set_title(
         t.gettext("Period {period} · {programme}").format(period=summary.period.code, programme=summary.programme.code),
         fontsize=10,
+        parse_math=False,
     )
     axes.legend(
         handles=[Patch(color=COLOURS[s], label=status_name(s, t)) for s in Status], fontsize=7, loc="lower right"

@@ -1,11 +1,14 @@
 """Loading catalogues and agency lists: parse, check against the known agencies, diff, apply; and
 finding an indicator by the code an admin typed.
 
-Both the CLI and the Telegram handlers call these, so the rules live in one place.
+Both the CLI and the Telegram handlers call these, so the rules live in one place. An uploaded file is
+parsed in a worker thread (`plan_file`): YAML and pydantic validation, or openpyxl reading a workbook, are
+CPU work that would otherwise hold up every other user's reply.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -103,8 +106,9 @@ def parse_catalogue_bytes(content: bytes, name: str) -> Parsed[CatalogueSpec]:
 async def plan_file(
     storage: CatalogueStorage, content: bytes, name: str
 ) -> tuple[Parsed[CatalogueSpec], CatalogueDiff]:
-    """An uploaded catalogue file, parsed, and what loading it would change. Raises CatalogueError."""
-    parsed = parse_catalogue_bytes(content, name)
+    """An uploaded catalogue file, parsed (in a worker thread), and what loading it would change. Raises
+    CatalogueError."""
+    parsed = await asyncio.to_thread(parse_catalogue_bytes, content, name)
     return parsed, await plan_catalogue(storage, parsed)
 
 

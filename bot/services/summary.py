@@ -98,15 +98,34 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
         baseline=snapshots[baseline_period.id] if baseline_period else None,
     )
     remarks = await _read_remarks(storage, period.id)
-    summaries = [
-        _indicator_summary(indicator, programme, period, compared, remarks, successors) for indicator in indicators
-    ]
     submissions = await storage.values.submissions(period.id)
-    agencies = {agency.code: agency for agency in everyone}
-    reports = _agency_reports(agencies, reporters, compared.current.columns, submissions)
+    # Every read is done. Aggregating and assessing a province's indicators is CPU work: a worker thread
+    # does it, so that replies to everyone else go on meanwhile. Nothing it reads changes while it runs.
+    summaries, reports = await asyncio.to_thread(
+        _assess_all, indicators, programme, period, compared, remarks, successors, everyone, reporters, submissions
+    )
     return Summary(
         programme, period, previous_code if earlier else None, summaries, reports, elements, now or datetime.now(UTC)
     )
+
+
+def _assess_all(
+    indicators: list[Indicator],
+    programme: Programme,
+    period: Period,
+    compared: _Compared,
+    remarks: _Remarks,
+    successors: Mapping[str, str],
+    everyone: list[Agency],
+    reporters: Mapping[str, frozenset[str]],
+    submissions: Mapping[str, Submission],
+) -> tuple[list[IndicatorSummary], list[AgencyReport]]:
+    """The pure part of a summary, after the reads: each indicator assessed, each agency's report."""
+    summaries = [
+        _indicator_summary(indicator, programme, period, compared, remarks, successors) for indicator in indicators
+    ]
+    agencies = {agency.code: agency for agency in everyone}
+    return summaries, _agency_reports(agencies, reporters, compared.current.columns, submissions)
 
 
 async def _baseline_period(storage: Storage, programme: Programme, period: Period) -> Period | None:
