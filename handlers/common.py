@@ -2,17 +2,25 @@
 
 The gate runs in group -1 for every update. It loads the user once, attaches a `Who` to the context and
 stops updates the user's role does not allow, so no handler checks roles ad hoc.
+
+A reply is the one Bot API call a user waits for. The calls that only tidy up around it (answering a
+button press, taking the buttons off an older message) go `beside` it: started as tasks, not awaited
+first, so that the user's next screen costs one round trip to Telegram instead of two to four.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ApplicationHandlerStop, TypeHandler
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
 from bot.domain.flood import Verdict
@@ -119,6 +127,68 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     chat = update.effective_chat
     assert chat is not None
     return await chat.send_message(text, reply_markup=markup)
+
+
+# Tasks started while the application is not running (it is stopping and handles its last updates): PTB
+# awaits only the tasks it tracks, so these are held here until they end, lest they be garbage-collected.
+_untracked: set[asyncio.Task[None]] = set()
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def beside(application: AnyApplication, call: Coroutine[Any, Any, object], what: str) -> asyncio.Task[None]:
+    """Run a Bot API call the reply need not wait for as a task beside it; a failure is logged, one line.
+
+    While the application runs, PTB keeps the task and `Application.stop()` awaits it, so none is lost on
+    shutdown; an error other than Telegram's (a bug) reaches the error handler with its traceback."""
+    work = _logged(call, what)
+    if application.running:
+        return application.create_task(work, name=what)
+    task = asyncio.create_task(work, name=what)
+    _untracked.add(task)
+    task.add_done_callback(_untracked.discard)
+    return task
+
+
+async def _logged(call: Coroutine[Any, Any, object], what: str) -> None:
+    """Await a cosmetic call; say in one log line why it failed, without a traceback."""
+    try:
+        await call
+    except BadRequest as error:
+        if "not modified" in str(error).lower():
+            logger.debug("%s: already so (%s)", what, error)  # the buttons were already off: nothing to do
+        else:
+            logger.warning("%s failed: %s: %s", what, type(error).__name__, error)
+    except NetworkError as error:
+        # The transport told the network watch, which warns once per outage; a line per call would flood.
+        logger.debug("%s failed: %s: %s", what, type(error).__name__, error)
+    except TelegramError as error:
+        logger.warning("%s failed: %s: %s", what, type(error).__name__, error)
+
+
+def lasting_rows(markup: InlineKeyboardMarkup | None, keep_prefix: str) -> list[list[InlineKeyboardButton]]:
+    """The rows of a keyboard whose every button's data starts with `keep_prefix`: the offers that outlive
+    the question they came with (a note for an item saved on that message)."""
+    if markup is None:
+        return []
+    return [
+        list(row)
+        for row in markup.inline_keyboard
+        if row and all(str(button.callback_data or "").startswith(keep_prefix) for button in row)
+    ]
+
+
+def settle_pressed(application: AnyApplication, query: CallbackQuery, keep_prefix: str | None = None) -> None:
+    """Beside the reply, take the buttons off the message whose button was pressed, so the chat shows what
+    was chosen, except the rows `lasting_rows` keeps; skipped when there is nothing to take off."""
+    message = query.message
+    current = message.reply_markup if isinstance(message, Message) else None
+    if isinstance(message, Message) and current is None:
+        return
+    kept = lasting_rows(current, keep_prefix) if keep_prefix else []
+    if current is not None and len(kept) == len(current.inline_keyboard):
+        return
+    markup = InlineKeyboardMarkup(kept) if kept else None
+    beside(application, query.edit_message_reply_markup(markup), "taking the buttons off a pressed message")
 
 
 def _command_of(update: Update) -> str | None:

@@ -7,6 +7,7 @@ from bot.app import build_app
 from bot.config import Settings
 from bot.domain.models import Answer, Role
 from bot.sandbox import SandboxClient, SimUser
+from bot.sandbox.client import Seen
 from tests.e2e import Season, join, lock, polling
 
 DISTRICT_ANSWERS = [
@@ -29,10 +30,23 @@ DISTRICT_ANSWERS = [
 DEPARTMENT_ANSWERS = ["9,2", "145.000", "1.970.000", "860.000", "7,5", "55,2", "30,1", "7,2", "8,1", "45"]
 
 
-async def type_values(user: SimUser, answers: list[str]) -> None:
+async def sent(user: SimUser, *fragments: str) -> Seen:
+    """The next message the bot sent with every fragment; an older message's edit (its buttons taken off,
+    beside the reply and so in no fixed order with it) is skipped."""
+    while True:
+        seen = await user.expect(*fragments)
+        if seen.kind == "send":
+            return seen
+
+
+async def type_values(user: SimUser, answers: list[str]) -> Seen:
+    """Type each figure; each is acknowledged on the first line of the message that asks the next item,
+    which is returned for the last."""
     for answer in answers:
         await user.send(answer)
-        await user.expect("✓ Đã lưu")
+        seen = await sent(user, "✓ Đã lưu")
+        assert seen.text.startswith("✓ Đã lưu: ")
+    return seen
 
 
 async def values(season: Season, agency: str) -> dict[str, tuple[str, float | None, str | None, str | None]]:
@@ -47,15 +61,15 @@ async def test_a_district_reports_its_counts(season: Season, sandbox: SandboxCli
     assert "Tổng số xã" in first.text and "Kỳ trước (2025): 26 xã" in first.text
     assert "Phục vụ chỉ tiêu: Tỷ lệ xã đạt chuẩn nông thôn mới nâng cao — mục tiêu 2030: 100% số xã" in first.text
     assert [label for label, _ in first.buttons] == ["Bỏ qua", "Không áp dụng", "◀ Quay lại"]
-    await type_values(tuky, DISTRICT_ANSWERS)
-    task = await tuky.expect("Mục 16/16")
-    assert "Nhiệm vụ đang ở trạng thái nào" in task.text
+    task = await type_values(tuky, DISTRICT_ANSWERS)
+    assert "Mục 16/16" in task.text and "Nhiệm vụ đang ở trạng thái nào" in task.text
     await tuky.press("Đang thực hiện")
     await tuky.expect("bao nhiêu phần trăm")
     await tuky.send("60")
     await tuky.expect("Tình hình thực hiện")
     await tuky.send("Đã ban hành kế hoạch của huyện")
     review = await tuky.expect("Rà soát: kỳ 2026")
+    assert review.text.startswith("✓ Đã lưu: ") and "= đang thực hiện, 60 % — Đã ban hành" in review.text
     assert "2. Số xã đạt chuẩn nông thôn mới nâng cao: 12 xã" in review.text
     assert "đang thực hiện, 60 %" in review.text
     await tuky.press("✅ Nộp báo cáo")
@@ -76,8 +90,7 @@ async def test_a_department_reports_rates(season: Season, sandbox: SandboxClient
     await ctk.command("report")
     first = await ctk.expect("Mục 1/11")
     assert "Kỳ trước (2025): 8,5 %" in first.text and "bình quân trên 9%/năm" in first.text
-    await type_values(ctk, DEPARTMENT_ANSWERS)
-    await ctk.expect("Mục 11/11")
+    assert "Mục 11/11" in (await type_values(ctk, DEPARTMENT_ANSWERS)).text
     await ctk.press("Hoàn thành")
     await ctk.send("100")
     await ctk.press("Không có nhận xét")
@@ -95,12 +108,14 @@ async def test_skip_not_applicable_and_an_escaped_note(season: Season, sandbox: 
     await lan.command("report")
     await lan.expect("Mục 1/4")
     await lan.send("7.100")
-    await lan.expect("✓ Đã lưu")
-    await lan.press("📝 Thêm ghi chú")
+    saved = await sent(lan, "✓ Đã lưu")
+    assert saved.text.startswith("✓ Đã lưu: Số giường bệnh = 7.100 giường\n\nMục 2/4")
+    assert saved.buttons[-1] == ("📝 Thêm ghi chú cho mục vừa lưu", "r:note:0")
+    await lan.press("📝 Thêm ghi chú cho mục vừa lưu")
     await lan.expect("Hãy gõ ghi chú")
     await lan.send("Gồm cả <b>giường</b> & giường kê thêm")
-    await lan.expect("Đã lưu ghi chú")
-    await lan.expect("Mục 2/4")
+    again = await sent(lan, "Đã lưu ghi chú")
+    assert again.text.startswith("📝 Đã lưu ghi chú.\n\nMục 2/4")
     await lan.press("Không áp dụng")
     await lan.expect("Mục 3/4")
     await lan.press("Bỏ qua")
@@ -151,8 +166,7 @@ async def test_bad_values_are_refused_with_reasons(season: Season, sandbox: Sand
     await ctk.expect("Mục 2/11")
     await ctk.send("5%")
     assert "Mục này tính bằng tỷ đồng, không phải %." in (await ctk.expect("⚠️")).text
-    await type_values(ctk, ["145.000", "1.970.000", "860.000"])
-    await ctk.expect("Mục 5/11")
+    assert "Mục 5/11" in (await type_values(ctk, ["145.000", "1.970.000", "860.000"])).text
     await ctk.send("120")
     assert "Giá trị không được lớn hơn 100." in (await ctk.expect("⚠️")).text
 
@@ -170,7 +184,7 @@ async def test_an_implausible_jump_needs_confirmation(season: Season, sandbox: S
     await lan.press("Không, gõ lại")
     await lan.expect("gõ lại số liệu")
     await lan.send("4.100")
-    await lan.expect("chênh lệch nhiều")
+    await sent(lan, "chênh lệch nhiều")
     await lan.press("Đúng, giữ số này")
     await lan.expect("✓ Đã lưu: Số bác sĩ = 4.100 bác sĩ")
     assert (await values(season, "SYT"))["doctors"][1] == 4100
@@ -201,8 +215,9 @@ async def test_edit_after_submit_keeps_history(season: Season, sandbox: SandboxC
     question = await lan.expect("Mục 1/4")
     assert "Đang ghi nhận: 7.100 giường (Lan," in question.text
     await lan.send("7.250")
-    await lan.expect("✓ Đã lưu")
-    assert "1. Số giường bệnh: 7.250 giường" in (await lan.expect("Rà soát")).text
+    review = await sent(lan, "✓ Đã lưu")
+    assert review.text.startswith("✓ Đã lưu: Số giường bệnh = 7.250 giường\n\nRà soát")
+    assert "1. Số giường bệnh: 7.250 giường" in review.text
     history = await season.storage.values.history(
         period_id=season.current.id, agency_code="SYT", element_code="hospital_beds"
     )
@@ -311,8 +326,7 @@ async def test_restart_mid_conversation_resumes_at_the_same_question(
     # The process is gone; a new one starts from the same database.
     async with polling(build_app(settings)) as application:
         await lan.send("1.950")
-        saved = await lan.expect("✓ Đã lưu")
-        assert "Số bác sĩ = 1.950 bác sĩ" in saved.text
-        await lan.expect("Mục 3/4")
+        saved = await sent(lan, "✓ Đã lưu")
+        assert "Số bác sĩ = 1.950 bác sĩ" in saved.text and "Mục 3/4" in saved.text
         stored = await application.bot_data.storage.values.for_agency(1, "SYT")
         assert {code: v.number for code, v in stored.items()} == {"hospital_beds": 7100, "doctors": 1950}

@@ -18,13 +18,12 @@ async def report_health(season: Season, sandbox: SandboxClient) -> SimUser:
     lan = await join(season, sandbox, 101, "Lan", "SYT")
     await lan.command("report")
     await lan.expect("Mục 1/4")
-    for typed in ("7.300", "2.100"):
+    for typed, asked in (("7.300", "Mục 2/4"), ("2.100", "Mục 3/4")):
         await lan.send(typed)
-        await lan.expect("✓ Đã lưu")
-    await lan.press("📝 Thêm ghi chú")
+        await lan.expect("✓ Đã lưu", asked)  # the next question opens with the acknowledgement
+    await lan.press("📝 Thêm ghi chú cho mục vừa lưu")
     await lan.send("Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng")
-    await lan.expect("Đã lưu ghi chú")
-    await lan.expect("Mục 3/4")  # asked again after the note
+    assert "Mục 3/4" in (await lan.expect("Đã lưu ghi chú")).text  # asked again after the note
     await lan.press("Đang thực hiện")
     await lan.send("40")
     await lan.press("Không có nhận xét")

@@ -141,6 +141,13 @@ def question_text(element: DataElement, q: QuestionContext, t: Translates) -> st
     return "\n".join(lines)
 
 
+def saved_text(element: DataElement, value: Value, t: Translates) -> str:
+    """The acknowledgement of a saved answer; it opens the message that asks the next question."""
+    return t.gettext("✓ Saved: {name} = {value}").format(
+        name=esc(shorten(element.name(t.locale), 50)), value=format_value(element, value, t)
+    )
+
+
 def prompt(element: DataElement, t: Translates) -> str:
     if element.type is ElementType.MILESTONE:
         return t.gettext("Has it been achieved? Choose below.")

@@ -255,8 +255,7 @@ class Season:
                 if makes_typo and position == 1:
                     await user.send(typed(value, self.lang) + "x")
                     await user.expect("⚠️", timeout=30)
-                await user.send(typed(value, self.lang))
-                await user.expect("✓", timeout=30)
+                await user.send(typed(value, self.lang))  # the next question opens with "✓"; the loop awaits it
         await user.press("✅ Nộp báo cáo" if self.lang == "vi" else "✅ Submit", timeout=30)
         await user.expect("Đã nộp" if self.lang == "vi" else "submitted", timeout=30)
 

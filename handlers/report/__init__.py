@@ -10,6 +10,7 @@ The conversation row (`storage.Conversation`) holds: the state; the period and a
 `element_code`, the item asked; `serial`, raised with every screen; and in `data` what one step leaves
 for the next: `seen_version` (the version of the value the question showed, for conflict detection),
 `to_review` (return to the review after this item), `screen` (the message whose buttons are live),
+`screen_note` (the item whose note offer that message carries, left on it when its other buttons go),
 `pending` (a figure awaiting confirmation, or the user's answer in a conflict), `their_version`, the task's
 `status` and `percent`, and a note's `note_for` and `resume`.
 

@@ -12,7 +12,7 @@ from bot.services.report import Conflict, Saved, record_answer
 from handlers.common import keyboard, reply, who
 from handlers.report.flow import ASKING, CONFIRM_JUMP, NOTE, TASK_NARRATIVE, TASK_PERCENT
 from handlers.report.saving import record, show_outcome
-from handlers.report.screens import advance, ask, current_sheet, nudge, show_review
+from handlers.report.screens import Lead, advance, ask, current_sheet, nudge, show_review
 from storage import Conversation
 
 
@@ -80,13 +80,15 @@ async def save_note(update: Update, context: BotContext, conversation: Conversat
     if not isinstance(outcome, Saved | NothingToNote):
         await show_outcome(update, context, conversation, outcome)  # too long, locked, or that conflict
         return
+    lead = None
     if isinstance(outcome, Saved):
-        await reply(update, t.gettext("📝 Note saved."))
+        lead = Lead(t.gettext("📝 Note saved."))  # the screen the user returns to says so first
     else:
         await show_outcome(update, context, conversation, outcome)
     resume = conversation.data.get("resume")
     conversation.element_code = resume
     if resume is None:
-        await show_review(update, context, conversation, sheet)
+        await show_review(update, context, conversation, sheet, lead)
     else:
-        await ask(update, context, conversation, sheet, resume, to_review=bool(conversation.data.get("to_review")))
+        to_review = bool(conversation.data.get("to_review"))
+        await ask(update, context, conversation, sheet, resume, to_review=to_review, lead=lead)

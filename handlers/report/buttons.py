@@ -3,17 +3,15 @@
 The data is `r:<action>:<serial>[:<argument>]`, where the serial is the conversation's at the time the
 buttons were sent: a press on an older message is answered ("this question has passed"), not applied.
 Three actions carry no serial because they start or step outside the flow: `pick` and `open` (which
-report) and `note` (on a "✓ Saved" message).
+report) and `note` (on the message that says "✓ Saved": it outlives that message's question, whose other
+buttons are taken off).
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.domain.models import TaskStatus
@@ -30,14 +28,15 @@ from bot.domain.reporting import (
 )
 from bot.i18n import Translator
 from bot.services.report import Locked, submit_report
-from handlers.common import reply, who
+from handlers.common import beside, reply, settle_pressed, who
 from handlers.report.flow import ASKING, FLOW, NOTE, REVIEW, TASK_PERCENT
 from handlers.report.opening import begin
 from handlers.report.saving import record
-from handlers.report.screens import advance, ask, current_sheet, locked_text, nudge
+from handlers.report.screens import NOTE_PREFIX, advance, ask, current_sheet, locked_text, nudge
 from storage import Conversation
 
 Step = Callable[[Update, BotContext, Conversation, list[str]], Awaitable[None]]
+ANSWERING = "answering a button press"
 
 
 def report_button(period_id: int, t: Translator) -> tuple[str, str]:
@@ -46,40 +45,36 @@ def report_button(period_id: int, t: Translator) -> tuple[str, str]:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    """Every `r:` button. Stale presses (an older question's buttons) are answered, not applied."""
+    """Every `r:` button. Stale presses (an older question's buttons) are answered, not applied. The press
+    is answered, and the pressed message's buttons taken off, beside the reply, not before it."""
     query = update.callback_query
     assert query is not None and query.data is not None
     current = who(context)
+    application = context.application
     parts = query.data.split(":")
     action = parts[1] if len(parts) > 1 else ""
     if action == "pick" and len(parts) == 4 and parts[2].isdigit():
-        await query.answer()
-        await _drop_keyboard(query)
+        beside(application, query.answer(), ANSWERING)
+        settle_pressed(application, query)
         await begin(update, context, int(parts[2]), parts[3])
         return
     if action == "open" and len(parts) == 3 and parts[2].isdigit():
-        await query.answer()
+        beside(application, query.answer(), ANSWERING)
         await begin(update, context, int(parts[2]), None)
         return
     conversation = await context.storage.conversations.get(current.telegram_id)
     if action == "note" and conversation and len(parts) == 3 and parts[2].isdigit():
-        await query.answer()
+        beside(application, query.answer(), ANSWERING)  # the question's buttons on that message stay live
         await start_note(update, context, conversation, int(parts[2]))
         return
     if conversation is None or conversation.flow != FLOW or len(parts) < 3 or parts[2] != str(conversation.serial):
-        await query.answer(current.t.gettext("This question has passed. Use /report to continue."), show_alert=False)
-        await _drop_keyboard(query)
+        passed = current.t.gettext("This question has passed. Use /report to continue.")
+        beside(application, query.answer(passed, show_alert=False), ANSWERING)
+        settle_pressed(application, query, NOTE_PREFIX)
         return
-    await query.answer()
-    await _drop_keyboard(query)
+    beside(application, query.answer(), ANSWERING)
+    settle_pressed(application, query, NOTE_PREFIX)
     await BUTTONS.get(action, _unknown_button)(update, context, conversation, parts[3:])
-
-
-async def _drop_keyboard(query: Any) -> None:
-    """Remove the buttons of an answered message, so the chat shows what was chosen."""
-    # Cosmetic: if the edit fails (already edited, too old), nothing the user needs is lost.
-    with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(None)
 
 
 async def start_note(update: Update, context: BotContext, conversation: Conversation, index: int) -> None:

@@ -13,13 +13,13 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.domain.models import DataElement, ElementType, Value
-from bot.domain.rendering import esc, format_value, rejection_text, shorten
+from bot.domain.rendering import esc, format_value, rejection_text, saved_text
 from bot.domain.reporting import Draft, Given, NothingToNote, TooLong
 from bot.domain.validation import NeedsConfirmation, Rejected
 from bot.services.report import Conflict, Locked, Outcome, Saved, record_answer
 from handlers.common import keyboard, reply, who
 from handlers.report.flow import CONFIRM_JUMP, CONFLICT
-from handlers.report.screens import advance, current_sheet, locked_text
+from handlers.report.screens import Lead, advance, current_sheet, locked_text
 from storage import Conversation
 
 
@@ -32,8 +32,8 @@ async def record(
     acknowledge: bool = True,
     seen_version: int | None = None,
 ) -> None:
-    """Save an answer to the item asked and show the outcome; `acknowledge` says "✓ Saved" before the
-    next item (Skip and Not applicable move on silently). The version the user saw is the question's,
+    """Save an answer to the item asked and show the outcome; `acknowledge` opens the next screen with
+    "✓ Saved" (Skip and Not applicable move on silently). The version the user saw is the question's,
     unless `seen_version` says otherwise."""
     sheet = await current_sheet(context, conversation)
     assert sheet is not None and conversation.element_code
@@ -93,21 +93,14 @@ async def _element_asked(context: BotContext, conversation: Conversation) -> Dat
 
 
 async def saved(update: Update, context: BotContext, conversation: Conversation, value: Value) -> None:
-    """Acknowledge a value on disk, offer a note, move on."""
+    """Move on, the next screen opening with "✓ Saved: …" and offering a note for the saved value."""
     t = who(context).t
     sheet = await current_sheet(context, conversation)
     assert sheet is not None
     element = sheet.element(value.element_code)
     assert element is not None
-    index = sheet.index(value.element_code)
-    await reply(
-        update,
-        t.gettext("✓ Saved: {name} = {value}").format(
-            name=esc(shorten(element.name(t.locale), 50)), value=format_value(element, value, t)
-        ),
-        keyboard([[(t.gettext("📝 Add a note"), f"r:note:{index}")]]) if element.type is not ElementType.TASK else None,
-    )
-    await advance(update, context, conversation)
+    note_for = sheet.index(value.element_code) if element.type is not ElementType.TASK else None
+    await advance(update, context, conversation, Lead(saved_text(element, value, t), note_for))
 
 
 async def confirm_jump(

@@ -3,24 +3,45 @@
 Each screen saves the conversation's new position before it is sent, so that a restart continues at the
 screen the user sees. The report sheet is read once per update (`current_sheet`) and kept current by
 `bot.services.report.record_answer`.
+
+What a step has to say about itself ("✓ Saved: …", and the offer of a note for that item) is the `Lead`
+of the next screen: its first lines and its last row of buttons, in the same message. One message per
+answer is one round trip to Telegram on the way to the next question; taking the buttons off the
+previous screen goes beside it (`handlers.common.beside`). The previous screen keeps its note offer.
 """
 
 from __future__ import annotations
 
-import contextlib
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.domain.models import DataElement, ElementType, TaskStatus
-from bot.domain.rendering import esc, question_text, review_text
+from bot.domain.rendering import TELEGRAM_LIMIT, esc, question_text, review_text
 from bot.domain.reporting import next_question
 from bot.i18n import Translator
 from bot.services.report import ReportSheet, question_context, reopen_sheet
-from handlers.common import keyboard, reply, who
+from handlers.common import beside, keyboard, reply, who
 from handlers.report.flow import ASKING, CHOOSING, REVIEW
 from storage import Conversation
+
+NOTE_PREFIX = "r:note:"
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the next screen says first about the step just done, and the note offer for an item it saved
+    (its index in the sheet, for an `r:note:` button)."""
+
+    text: str
+    note_for: int | None = None
+
+
+def note_button(t: Translator, index: int) -> InlineKeyboardButton:
+    """The offer of a note for the item saved at `index`; no serial, it stays valid after the question."""
+    label = t.gettext("📝 Add a note to the item just saved")
+    return InlineKeyboardButton(label, callback_data=f"{NOTE_PREFIX}{index}")
 
 
 def locked_text(t: Translator, period_code: str) -> str:
@@ -71,8 +92,9 @@ async def ask(
     code: str,
     *,
     to_review: bool = False,
+    lead: Lead | None = None,
 ) -> None:
-    """Ask for one element and remember, on disk, that it was asked."""
+    """Ask for one element (after the lead, if any) and remember, on disk, that it was asked."""
     t = who(context).t
     element = sheet.element(code)
     assert element is not None
@@ -83,55 +105,93 @@ async def ask(
     conversation.data = {
         "seen_version": question.current.version if question.current else 0,
         "to_review": to_review,
-        "screen": conversation.data.get("screen"),
+        **_screen_of(conversation),
     }
     await context.storage.conversations.save(conversation)
     markup = question_buttons(element, conversation.serial, t, question.current is not None)
-    await present(update, context, conversation, question_text(element, question, t), markup)
+    await present(update, context, conversation, question_text(element, question, t), markup, lead)
+
+
+def _screen_of(conversation: Conversation) -> dict[str, int | None]:
+    """What the conversation remembers of the message on screen: its id, and the item its note offer is for."""
+    return {"screen": conversation.data.get("screen"), "screen_note": conversation.data.get("screen_note")}
 
 
 async def present(
-    update: Update, context: BotContext, conversation: Conversation, text: str, markup: InlineKeyboardMarkup
+    update: Update,
+    context: BotContext,
+    conversation: Conversation,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    lead: Lead | None = None,
 ) -> None:
-    """Show the conversation's next screen and take the buttons off the previous one, so that a phone
-    never shows two live sets of buttons (an old one would only get a "this question has passed")."""
-    previous = conversation.data.get("screen")
+    """Show the conversation's next screen, its lead first, and, beside it, take the buttons off the
+    previous one but its note offer, so that a phone never shows two live questions (an old one's button
+    would only get a "this question has passed")."""
+    t = who(context).t
+    previous, previous_note = conversation.data.get("screen"), conversation.data.get("screen_note")
+    chat, query = update.effective_chat, update.callback_query
+    pressed = query.message.message_id if query and query.message else None
+    if previous and chat is not None and previous != pressed:  # a pressed message is settled by on_button
+        rest = InlineKeyboardMarkup([[note_button(t, previous_note)]]) if previous_note is not None else None
+        beside(
+            context.application,
+            context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=rest),
+            "taking the buttons off the previous question",
+        )
+    note_for = lead.note_for if lead else None
+    if lead is not None:
+        combined = f"{lead.text}\n\n{text}"
+        if _fits(combined):
+            text = combined
+            if note_for is not None:
+                markup = InlineKeyboardMarkup([*markup.inline_keyboard, [note_button(t, note_for)]])
+        else:  # a very long review: the lead goes first, on its own, as before
+            extra = InlineKeyboardMarkup([[note_button(t, note_for)]]) if note_for is not None else None
+            await reply(update, lead.text, extra)
+            note_for = None
     message = await reply(update, text, markup)
     conversation.data["screen"] = message.message_id
+    conversation.data["screen_note"] = note_for
     await context.storage.conversations.save(conversation)
-    chat = update.effective_chat
-    if previous and chat is not None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
 
 
-async def advance(update: Update, context: BotContext, conversation: Conversation) -> None:
-    """After an answer: back to the review if we came from it, else the next unanswered item."""
+def _fits(text: str) -> bool:
+    """Whether a message's text fits Telegram's limit (counted on the HTML, which is never shorter than
+    what Telegram counts, in UTF-16 units as Telegram does)."""
+    return len(text.encode("utf-16-le")) // 2 <= TELEGRAM_LIMIT
+
+
+async def advance(update: Update, context: BotContext, conversation: Conversation, lead: Lead | None = None) -> None:
+    """After an answer: back to the review if we came from it, else the next unanswered item; the lead
+    says first what came of the answer."""
     sheet = await current_sheet(context, conversation)
     if sheet is None:
         return
     to_review = bool(conversation.data.get("to_review"))
     following = None if to_review else next_question(sheet.elements, sheet.responded, conversation.element_code)
     if following is None:
-        await show_review(update, context, conversation, sheet)
+        await show_review(update, context, conversation, sheet, lead)
     else:
-        await ask(update, context, conversation, sheet, following)
+        await ask(update, context, conversation, sheet, following, lead=lead)
 
 
-async def show_review(update: Update, context: BotContext, conversation: Conversation, sheet: ReportSheet) -> None:
-    """Every answer at a glance, a button per item to change it, Submit and Later."""
+async def show_review(
+    update: Update, context: BotContext, conversation: Conversation, sheet: ReportSheet, lead: Lead | None = None
+) -> None:
+    """Every answer at a glance (after the lead, if any), a button per item to change it, Submit and Later."""
     t = who(context).t
     conversation.state = REVIEW
     conversation.element_code = None
     conversation.serial += 1
-    conversation.data = {"screen": conversation.data.get("screen")}
+    conversation.data = _screen_of(conversation)
     await context.storage.conversations.save(conversation)
     serial = conversation.serial
     numbers = [(str(i + 1), f"r:edit:{serial}:{i}") for i in range(len(sheet.elements))]
     rows = [numbers[i : i + 6] for i in range(0, len(numbers), 6)]
     rows.append([(t.gettext("✅ Submit"), f"r:submit:{serial}"), (t.gettext("Later"), f"r:later:{serial}")])
     text = review_text(sheet.period, sheet.agency, sheet.elements, sheet.values, sheet.submission, t)
-    await present(update, context, conversation, text, keyboard(rows))
+    await present(update, context, conversation, text, keyboard(rows), lead)
 
 
 async def nudge(update: Update, context: BotContext, conversation: Conversation) -> None:
