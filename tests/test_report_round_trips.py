@@ -78,13 +78,9 @@ async def sent(user: SimUser, *fragments: str) -> Seen:
 
 
 async def buttons_after_edit(user: SimUser, *message_ids: int) -> list[list[tuple[str, str]]]:
-    """The buttons each message is left with by its next edit (beside a reply, so in no fixed order)."""
-    found: dict[int, Seen] = {}
-    while set(message_ids) - found.keys():
-        seen = await user.next()
-        if seen.kind == "edit" and seen.message_id in message_ids:
-            found[seen.message_id] = seen
-    return [found[message_id].buttons for message_id in message_ids]
+    """The buttons each message is left with by its edit (made beside a reply, so in no fixed order with it;
+    each message here is edited once)."""
+    return [(await user.edit_of(message_id)).buttons for message_id in message_ids]
 
 
 async def bot_calls(sandbox: SandboxClient) -> dict[str, int]:

@@ -219,6 +219,20 @@ class SimUser:
                 return seen
             skipped.append(seen)
 
+    async def edit_of(self, message_id: int, timeout: float = DEFAULT_WAIT) -> Seen:
+        """The latest edit of a message, waiting for one if none has arrived. Edits made beside a reply
+        arrive in no fixed order with it, so this looks through everything received, not only what the
+        test has not looked at yet."""
+        deadline = time.monotonic() + timeout
+        while True:
+            edits = [seen for seen in self.seen if seen.kind == "edit" and seen.message_id == message_id]
+            if edits:
+                return edits[-1]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise SandboxError(f"{self.name}: message {message_id} was not edited within {timeout} s")
+            await self._fetch(remaining)
+
     async def inbox(self) -> list[Seen]:
         """Every message currently in the chat (edits applied, deleted ones gone)."""
         return await self._current_messages()
