@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from storage.clock import to_text, utcnow
 from storage.db import Database, as_model
+
+
+def fresh_serial() -> int:
+    """Where a new conversation's serials start: the clock in tenths of a second. A conversation asks at
+    most a few questions a second, so a new one always starts above every serial an earlier one handed
+    out, and a button left on screen by an earlier /report can never match a question of this one."""
+    return int(time.time() * 10)
 
 
 class Conversation(BaseModel):
@@ -18,7 +26,7 @@ class Conversation(BaseModel):
     period_id: int | None = None
     agency_code: str | None = None
     element_code: str | None = None
-    serial: int = 0  # increases with every question asked; buttons carry it to detect stale presses
+    serial: int = Field(default_factory=fresh_serial)  # +1 per question; buttons carry it: stale presses show
     data: dict[str, Any] = {}
 
 

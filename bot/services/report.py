@@ -278,25 +278,32 @@ async def record_answer(
         return draft
     # A note amends the value saved now, whatever version the question showed.
     expected = existing.version if isinstance(given, Note) and existing else seen_version
-    try:
-        value = await storage.values.save(
-            sheet.period,
-            sheet.agency.code,
-            element_code,
-            answer=draft.answer,
-            number=draft.number,
-            text=draft.text,
-            note=draft.note,
-            by=by,
-            expected_version=expected,
-            now=now,
-        )
-    except PeriodLocked:
-        return Locked(sheet.period)
-    except ValueConflict as conflict:
-        sheet.values[element_code] = conflict.current
-        author = await storage.users.get(conflict.current.updated_by or 0)
-        return Conflict(conflict.current, author.full_name if author else None, draft)
+    for attempt in (1, 2):
+        try:
+            value = await storage.values.save(
+                sheet.period,
+                sheet.agency.code,
+                element_code,
+                answer=draft.answer,
+                number=draft.number,
+                text=draft.text,
+                note=draft.note,
+                by=by,
+                expected_version=expected,
+                now=now,
+            )
+            break
+        except PeriodLocked:
+            return Locked(sheet.period)
+        except ValueConflict as conflict:
+            sheet.values[element_code] = conflict.current
+            if attempt == 1 and conflict.current.updated_by == by:
+                # The version the user did not see is their own (its acknowledgement never reached them):
+                # no colleague to ask about; this answer simply replaces it.
+                expected = conflict.current.version
+                continue
+            author = await storage.users.get(conflict.current.updated_by or 0)
+            return Conflict(conflict.current, author.full_name if author else None, draft)
     sheet.values[element_code] = value
     return Saved(value)
 

@@ -46,6 +46,25 @@ async def typed_value(update: Update, context: BotContext, conversation: Convers
     if element.type in (ElementType.MILESTONE, ElementType.TASK):
         await nudge(update, context, conversation)
         return
+    if conversation.state == ASKING and conversation.data.get("shown") is False:
+        # The question was never delivered (the network failed while sending it): this message answers
+        # the one before, which is saved. Filing it here would put a figure under an item the user never saw.
+        lead = Lead(
+            who(context).t.gettext(
+                "⚠️ This question had not reached you, so your message was not saved under it (what you "
+                "confirmed before is saved). Here it is:"
+            )
+        )
+        await ask(
+            update,
+            context,
+            conversation,
+            sheet,
+            element.code,
+            to_review=bool(conversation.data.get("to_review")),
+            lead=lead,
+        )
+        return
     await record(update, context, conversation, TypedNumber(text, who(context).t.locale))
 
 

@@ -105,6 +105,7 @@ async def ask(
     conversation.data = {
         "seen_version": question.current.version if question.current else 0,
         "to_review": to_review,
+        "shown": False,  # until Telegram takes the message: a figure typed before then answers another item
         **_screen_of(conversation),
     }
     await context.storage.conversations.save(conversation)
@@ -153,6 +154,7 @@ async def present(
     message = await reply(update, text, markup)
     conversation.data["screen"] = message.message_id
     conversation.data["screen_note"] = note_for
+    conversation.data["shown"] = True
     await context.storage.conversations.save(conversation)
 
 
