@@ -18,6 +18,12 @@ Where this server differs from Telegram (on purpose, or because a test does not 
   real limits are fuzzier and also throttle edits; here only sendMessage/sendDocument/sendPhoto count.
 - Faults (5xx, a timeout, or a dropped connection after the message was stored) are injected at seeded
   rates on those same send methods only.
+- The network is switchable too: `latency` (seconds, default 0) holds back every answer to the bot, of
+  every method, file downloads and errors included, by that long after the call took effect: a response
+  takes that long to travel. A long-polled getUpdates carries it once, after the update arrived. A
+  message therefore reaches its user when the call arrives, and the bot learns of it `latency` later,
+  which over a chain of calls adds up like a real round trip of that length. Simulated users' actions
+  (the control API) are never delayed.
 - File ids are opaque strings of this server; photos are stored as sent, with one size and no resizing.
 - Webhook delivery retries a failed POST every 0.5 s for ever, in order; Telegram backs off and gives up.
 - getUpdates honours `offset`, `limit`, `timeout` and `allowed_updates` (remembered between calls, like
@@ -51,6 +57,8 @@ from bot.sandbox.webhooks import deliver_webhooks
 logger = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-tests-only"
+# A call's result when the connection is to be cut after the call took effect (an injected fault).
+DROPPED = object()
 
 
 class BotApiServer:
@@ -63,12 +71,16 @@ class BotApiServer:
         bot_username: str = "chitieu_sandbox_bot",
         limits: Limits | None = None,
         faults: Faults | None = None,
+        latency: float = 0.0,
     ) -> None:
+        if not 0 <= latency < math.inf:
+            raise ValueError("latency must be a finite number of seconds, 0 or more")
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.limits = limits or Limits()
         self.faults = faults or Faults()
+        self.latency = latency  # seconds every answer to the bot takes to travel back
         self.world = World()
         self.disabled_methods: set[str] = set()
         self.webhook: dict[str, Any] | None = None
@@ -195,6 +207,11 @@ class BotApiServer:
                 counters.retry_after_sent += 1
                 raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
 
+    async def travel(self) -> None:
+        """The time an answer takes to reach the bot: `latency`, read when the answer leaves."""
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+
     def start_webhook_delivery(self) -> None:
         """Run the webhook delivery loop unless it is running already."""
         if self._webhook_task is None or self._webhook_task.done():
@@ -230,27 +247,33 @@ class MethodHandler(tornado.web.RequestHandler):
         await self.post(token, method)
 
     async def post(self, token: str, method: str) -> None:
-        if token != self.server.token:
-            self._reply_error(ApiError(401, "Unauthorized"))
-            return
         try:
-            params, files = self._parameters()
-            fault = self.server.faults.roll() if method in SEND_METHODS else None
-            if fault:
-                self.server.world.counters.faults_injected[fault] += 1
-            if fault == "server_error":
-                raise ApiError(502, "Bad Gateway")
-            if fault == "timeout":
-                await asyncio.sleep(self.server.faults.timeout_seconds)
-                raise ApiError(504, "Gateway Timeout")
-            result = await self.server.call(method, params, files)
-            if fault == "drop_after_store":
-                self.request.connection.close()  # type: ignore[union-attr]
-                return
+            result = await self._result(token, method)
         except ApiError as error:
+            await self.server.travel()
             self._reply_error(error)
             return
+        await self.server.travel()
+        if result is DROPPED:
+            self.request.connection.close()  # type: ignore[union-attr]
+            return
         self.write({"ok": True, "result": result})
+
+    async def _result(self, token: str, method: str) -> Any:
+        """The call's result (DROPPED when the connection is to be cut after it took effect), or ApiError."""
+        if token != self.server.token:
+            raise ApiError(401, "Unauthorized")
+        params, files = self._parameters()
+        fault = self.server.faults.roll() if method in SEND_METHODS else None
+        if fault:
+            self.server.world.counters.faults_injected[fault] += 1
+        if fault == "server_error":
+            raise ApiError(502, "Bad Gateway")
+        if fault == "timeout":
+            await asyncio.sleep(self.server.faults.timeout_seconds)
+            raise ApiError(504, "Gateway Timeout")
+        result = await self.server.call(method, params, files)
+        return DROPPED if fault == "drop_after_store" else result
 
     def _reply_error(self, error: ApiError) -> None:
         self.set_status(error.code)
@@ -281,8 +304,9 @@ class FileHandler(tornado.web.RequestHandler):
     def initialize(self, server: BotApiServer) -> None:
         self.server = server
 
-    def get(self, token: str, path: str) -> None:
+    async def get(self, token: str, path: str) -> None:
         stored = self.server.world.files_by_path.get(path)
+        await self.server.travel()
         if token != self.server.token or stored is None:
             self.set_status(404)
             self.write({"ok": False, "error_code": 404, "description": "Not Found"})
