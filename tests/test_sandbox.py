@@ -293,3 +293,21 @@ async def test_latency_is_set_through_the_control_api(api: Api, server: BotApiSe
     assert server.latency == 0
     with pytest.raises(ValueError):
         BotApiServer(latency=-0.1)
+
+
+async def test_stopping_ends_the_calls_in_flight() -> None:
+    """A long poll abandoned by a bot would otherwise outlive the server until its timeout."""
+    alone = BotApiServer()
+    await alone.start()
+    api = Api(alone)
+    polling = asyncio.create_task(api.call("getUpdates", timeout=30))
+    for _ in range(1000):  # until the poll is in flight (a call counts without waking anyone)
+        if alone.world.counters.calls["getUpdates"]:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(alone.stop(), 10)
+    handlers = [task for task in asyncio.all_tasks() if "RequestHandler._execute" in repr(task.get_coro())]
+    assert handlers == []
+    with pytest.raises(httpx.HTTPError):
+        await polling
+    await api.http.aclose()

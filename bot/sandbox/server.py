@@ -86,6 +86,7 @@ class BotApiServer:
         self.webhook: dict[str, Any] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._global_sends: list[float] = []
+        self._calls: set[asyncio.Task[Any]] = set()
         self._server: tornado.httpserver.HTTPServer | None = None
         self.port = 0
 
@@ -110,13 +111,31 @@ class BotApiServer:
         self._server.add_sockets(sockets)
 
     async def stop(self) -> None:
-        """Stop webhook delivery and the listener, and wake every long poll."""
+        """Stop webhook delivery and the listener, and end every call in flight (long polls included)."""
         if self._webhook_task:
             self._webhook_task.cancel()
         if self._server:
             self._server.stop()
             await self._server.close_all_connections()
         await self.world.notify()
+        await self._end_calls()
+
+    def track(self, call: asyncio.Task[Any]) -> None:
+        """Remember a Bot API call in flight until it ends, so that `stop` can end it."""
+        self._calls.add(call)
+        call.add_done_callback(self._calls.discard)
+
+    async def _end_calls(self) -> None:
+        # A long poll abandoned by a bot that went away would otherwise wait out its timeout, holding up
+        # the event loop's shutdown. Cancelled again if need be: on Python 3.11 asyncio.wait_for swallows
+        # a cancellation that meets a wake-up (the notify above), and the poll then waits again.
+        for _ in range(20):
+            calls = [call for call in self._calls if not call.done()]
+            if not calls:
+                return
+            for call in calls:
+                call.cancel()
+            await asyncio.wait(calls, timeout=0.05)
 
     # ----- simulated users' side -----
 
@@ -247,6 +266,9 @@ class MethodHandler(tornado.web.RequestHandler):
         await self.post(token, method)
 
     async def post(self, token: str, method: str) -> None:
+        call = asyncio.current_task()
+        if call is not None:
+            self.server.track(call)
         try:
             result = await self._result(token, method)
         except ApiError as error:
