@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from resource import RUSAGE_CHILDREN, RUSAGE_SELF, getrusage
 from typing import Any
 
 from bench.closed_loop import (
@@ -260,7 +261,16 @@ def summarise(results: dict[str, Run]) -> dict[str, Any]:
 
 
 async def measure(load: Load) -> dict[str, Any]:
-    return summarise(await runs(load))
+    """Every run, summarised, with the processor time the people and server and the bots took."""
+    started, ours, bots = time.perf_counter(), getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
+    result = summarise(await runs(load))
+    after_ours, after_bots = getrusage(RUSAGE_SELF), getrusage(RUSAGE_CHILDREN)
+    result["cpu"] = {
+        "seconds": time.perf_counter() - started,
+        "people_and_server": after_ours.ru_utime + after_ours.ru_stime - ours.ru_utime - ours.ru_stime,
+        "bots": after_bots.ru_utime + after_bots.ru_stime - bots.ru_utime - bots.ru_stime,
+    }
+    return result
 
 
 def ms(seconds: float) -> str:
@@ -289,6 +299,9 @@ def report(load: Load, result: dict[str, Any]) -> str:
         f"  one user alone, p95 ours ÷ floor: {result['alone_ratio']:.2f}",
         f"  Bot API calls per typed figure (ours): {result['calls_per_figure']:.2f} {result['calls']}",
         f"  429s sent by the server: {result['retry_after']}",
+        "  processor time over {seconds:.0f} s: people and server {people_and_server:.0f} s, bots {bots:.0f} s".format(
+            **result["cpu"]
+        ),
     ]
     for name, log in result["log"].items():
         lines.append(f"  the bot logged {len(log)} warnings or errors in '{name}', first: {log[0][:160]}")
@@ -299,7 +312,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke test")
     for name, value in dataclasses.asdict(FULL).items():
-        parser.add_argument(f"--{name}", type=type(value), default=None)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=None)
     arguments = parser.parse_args(argv)
     chosen = {name: value for name, value in vars(arguments).items() if name != "quick" and value is not None}
     load = dataclasses.replace(QUICK if arguments.quick else FULL, **chosen)
