@@ -12,17 +12,20 @@ import platform
 from dataclasses import dataclass
 from typing import Any
 
-from bench import process, reminder_fanout, summary_scale, updates
+from bench import process, reminder_fanout, responsiveness, summary_scale
 
 
 @dataclass(frozen=True)
 class Sizes:
-    p1: tuple[int, int]  # users, answers each
+    r: responsiveness.Load
     p2: tuple[int, float]  # focal points, messages per second
     p3: tuple[int, int, int]  # indicators, agencies, periods
 
 
-SIZES = {"full": Sizes((12, 15), (2000, 30.0), (100, 1000, 10)), "quick": Sizes((4, 4), (60, 30.0), (10, 50, 2))}
+SIZES = {
+    "full": Sizes(responsiveness.FULL, (2000, 30.0), (100, 1000, 10)),
+    "quick": Sizes(responsiveness.QUICK, (60, 30.0), (10, 50, 2)),
+}
 
 
 def table(rows: list[tuple[str, str, str, str, str]]) -> str:
@@ -34,20 +37,48 @@ def table(rows: list[tuple[str, str, str, str, str]]) -> str:
 
 def run(quick: bool) -> list[tuple[str, str, str, str, str]]:
     size = SIZES["quick" if quick else "full"]
-    p1: dict[str, Any] = asyncio.run(updates.measure(*size.p1))
+    r: dict[str, Any] = asyncio.run(responsiveness.measure(size.r))
     p2: dict[str, Any] = asyncio.run(reminder_fanout.measure(*size.p2))
     p3: dict[str, Any] = asyncio.run(summary_scale.measure(*size.p3))
     p4: dict[str, Any] = asyncio.run(process.measure())
+    return [*responsiveness_rows(size.r, r), *rows(p2, p3, p4)]
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.2f}"
+
+
+def responsiveness_rows(load: responsiveness.Load, r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """R: typed figure → next question, ours against the floor (a bot answering with one sendMessage)."""
+    ms, stats = responsiveness.ms, r["stats"]
+    ours, floor, alone, alone_floor = stats["ours"], stats["floor"], stats["ours alone"], stats["floor alone"]
+    who = f"{load.users} focal points, {ms(load.latency)} a call"
     return [
+        (f"R next question p95, {who}, vs floor", ms(ours["p95"]), ms(floor["p95"]), f"{r['ratio']:.2f}", "≤ 1.5"),
+        ("R next question p50, vs floor", ms(ours["p50"]), ms(floor["p50"]), ratio(ours["p50"], floor["p50"]), ""),
+        ("R next question max, vs floor", ms(ours["max"]), ms(floor["max"]), ratio(ours["max"], floor["max"]), ""),
         (
-            "P1 updates/s, reporting vs no-op",
-            f"{p1['rate']:.0f}/s",
-            f"{p1['baseline_rate']:.0f}/s",
-            f"{p1['ratio']:.2f}",
-            "≥ 0.5",
+            f"R p95 with exports every {load.export_every:g} s, vs without",
+            ms(stats["exports"]["p95"]),
+            ms(ours["p95"]),
+            f"{r['export_ratio']:.2f}",
+            "≤ 1.2",
         ),
-        ("P1 time per update p50", f"{p1['p50_ms']:.1f} ms", "", "", ""),
-        ("P1 time per update p99", f"{p1['p99_ms']:.1f} ms", "", "", "≤ 10 ms"),
+        (
+            f"R p95 during a {load.fanout:,}-reminder fan-out, vs floor",
+            ms(stats["fanout"]["p95"]),
+            ms(floor["p95"]),
+            f"{r['fanout_ratio']:.2f}",
+            "≤ 2",
+        ),
+        ("R one user alone p95, vs floor", ms(alone["p95"]), ms(alone_floor["p95"]), f"{r['alone_ratio']:.2f}", ""),
+        ("R Bot API calls per typed figure", f"{r['calls_per_figure']:.2f}", "1 (floor)", "", ""),
+    ]
+
+
+def rows(p2: dict[str, Any], p3: dict[str, Any], p4: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """P2 to P4, as they were."""
+    return [
         (
             "P2 reminder rate ÷ limit",
             f"{p2['rate']:.1f}/s",
@@ -97,4 +128,5 @@ def main() -> None:
     print(table(run(arguments.quick)))
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -259,3 +259,55 @@ async def test_faults_are_seeded_and_counted(api: Api, sandbox: SandboxClient) -
     assert (await lan.expect("delivered, but")).text.startswith("delivered")
     stats = await sandbox.stats()
     assert stats["faults_injected"]["drop_after_store"] == 1
+
+
+async def test_latency_holds_every_answer_back_after_the_call_took_effect() -> None:
+    slow = BotApiServer(latency=2.0)
+    await slow.start()
+    api, sandbox = Api(slow), SandboxClient(slow.api_url)
+    try:
+        lan = await sandbox.user(1, "Lan")
+        sending = asyncio.create_task(api.ok("sendMessage", chat_id=1, text="một"))
+        assert (await lan.next()).text == "một"  # the message reached the user...
+        assert not sending.done()  # ...and its answer is still on its way to the bot
+        assert (await asyncio.wait_for(sending, 10))["text"] == "một"
+        polling = asyncio.create_task(api.ok("getUpdates", timeout=20))
+        await lan.send("hai")
+        assert not polling.done()  # the long poll answers, but the answer travels
+        assert [u["message"]["text"] for u in await asyncio.wait_for(polling, 10)] == ["hai"]
+    finally:
+        await api.http.aclose()
+        await sandbox.close()
+        await slow.stop()
+
+
+async def test_latency_is_set_through_the_control_api(api: Api, server: BotApiServer, sandbox: SandboxClient) -> None:
+    assert server.latency == 0
+    await sandbox.configure(latency=0.25)
+    assert server.latency == 0.25
+    for refused in (-1, "soon", None):
+        with pytest.raises(SandboxError, match="latency"):
+            await sandbox.configure(latency=refused)
+    assert server.latency == 0.25
+    await sandbox.configure(latency=0)
+    assert server.latency == 0
+    with pytest.raises(ValueError):
+        BotApiServer(latency=-0.1)
+
+
+async def test_stopping_ends_the_calls_in_flight() -> None:
+    """A long poll abandoned by a bot would otherwise outlive the server until its timeout."""
+    alone = BotApiServer()
+    await alone.start()
+    api = Api(alone)
+    polling = asyncio.create_task(api.call("getUpdates", timeout=30))
+    for _ in range(1000):  # until the poll is in flight (a call counts without waking anyone)
+        if alone.world.counters.calls["getUpdates"]:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.wait_for(alone.stop(), 10)
+    handlers = [task for task in asyncio.all_tasks() if "RequestHandler._execute" in repr(task.get_coro())]
+    assert handlers == []
+    with pytest.raises(httpx.HTTPError):
+        await polling
+    await api.http.aclose()

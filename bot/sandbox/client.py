@@ -90,6 +90,7 @@ class SandboxClient:
         return await self.request("GET", "/_sandbox/stats")
 
     async def configure(self, **settings: Any) -> None:
+        """Change the server's switches: `latency` (seconds), `limits`, `faults`, `disabled_methods`."""
         await self.request("POST", "/_sandbox/config", json=settings)
 
     async def wait_idle(self, timeout: float = DEFAULT_WAIT) -> None:

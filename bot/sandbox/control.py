@@ -7,6 +7,7 @@ demo wait on conditions, never on fixed sleeps.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Protocol
 
 import tornado.web
@@ -28,6 +29,7 @@ class UserSide(Protocol):
 
     limits: Limits
     faults: Faults
+    latency: float
     disabled_methods: set[str]
 
     def add_user(
@@ -187,6 +189,15 @@ class StatsHandler(ControlHandler):
 class ConfigHandler(ControlHandler):
     def post(self) -> None:
         data = self.body()
+        if "latency" in data:
+            try:
+                latency = float(data["latency"])
+            except (TypeError, ValueError):
+                latency = -1.0
+            if not 0 <= latency < math.inf:  # also refuses NaN
+                self.fail(ApiError(400, "latency must be a number of seconds, 0 or more"))
+                return
+            self.server.latency = latency
         if "limits" in data:
             self.server.limits = Limits(**data["limits"])
         if "faults" in data:

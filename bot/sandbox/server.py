@@ -18,6 +18,12 @@ Where this server differs from Telegram (on purpose, or because a test does not 
   real limits are fuzzier and also throttle edits; here only sendMessage/sendDocument/sendPhoto count.
 - Faults (5xx, a timeout, or a dropped connection after the message was stored) are injected at seeded
   rates on those same send methods only.
+- The network is switchable too: `latency` (seconds, default 0) holds back every answer to the bot, of
+  every method, file downloads and errors included, by that long after the call took effect: a response
+  takes that long to travel. A long-polled getUpdates carries it once, after the update arrived. A
+  message therefore reaches its user when the call arrives, and the bot learns of it `latency` later,
+  which over a chain of calls adds up like a real round trip of that length. Simulated users' actions
+  (the control API) are never delayed.
 - File ids are opaque strings of this server; photos are stored as sent, with one size and no resizing.
 - Webhook delivery retries a failed POST every 0.5 s for ever, in order; Telegram backs off and gives up.
 - getUpdates honours `offset`, `limit`, `timeout` and `allowed_updates` (remembered between calls, like
@@ -51,6 +57,8 @@ from bot.sandbox.webhooks import deliver_webhooks
 logger = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "123456789:SANDBOX-token-for-local-tests-only"
+# A call's result when the connection is to be cut after the call took effect (an injected fault).
+DROPPED = object()
 
 
 class BotApiServer:
@@ -63,17 +71,22 @@ class BotApiServer:
         bot_username: str = "chitieu_sandbox_bot",
         limits: Limits | None = None,
         faults: Faults | None = None,
+        latency: float = 0.0,
     ) -> None:
+        if not 0 <= latency < math.inf:
+            raise ValueError("latency must be a finite number of seconds, 0 or more")
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_username = bot_username
         self.limits = limits or Limits()
         self.faults = faults or Faults()
+        self.latency = latency  # seconds every answer to the bot takes to travel back
         self.world = World()
         self.disabled_methods: set[str] = set()
         self.webhook: dict[str, Any] | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._global_sends: list[float] = []
+        self._calls: set[asyncio.Task[Any]] = set()
         self._server: tornado.httpserver.HTTPServer | None = None
         self.port = 0
 
@@ -98,13 +111,31 @@ class BotApiServer:
         self._server.add_sockets(sockets)
 
     async def stop(self) -> None:
-        """Stop webhook delivery and the listener, and wake every long poll."""
+        """Stop webhook delivery and the listener, and end every call in flight (long polls included)."""
         if self._webhook_task:
             self._webhook_task.cancel()
         if self._server:
             self._server.stop()
             await self._server.close_all_connections()
         await self.world.notify()
+        await self._end_calls()
+
+    def track(self, call: asyncio.Task[Any]) -> None:
+        """Remember a Bot API call in flight until it ends, so that `stop` can end it."""
+        self._calls.add(call)
+        call.add_done_callback(self._calls.discard)
+
+    async def _end_calls(self) -> None:
+        # A long poll abandoned by a bot that went away would otherwise wait out its timeout, holding up
+        # the event loop's shutdown. Cancelled again if need be: on Python 3.11 asyncio.wait_for swallows
+        # a cancellation that meets a wake-up (the notify above), and the poll then waits again.
+        for _ in range(20):
+            calls = [call for call in self._calls if not call.done()]
+            if not calls:
+                return
+            for call in calls:
+                call.cancel()
+            await asyncio.wait(calls, timeout=0.05)
 
     # ----- simulated users' side -----
 
@@ -195,6 +226,11 @@ class BotApiServer:
                 counters.retry_after_sent += 1
                 raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
 
+    async def travel(self) -> None:
+        """The time an answer takes to reach the bot: `latency`, read when the answer leaves."""
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+
     def start_webhook_delivery(self) -> None:
         """Run the webhook delivery loop unless it is running already."""
         if self._webhook_task is None or self._webhook_task.done():
@@ -230,27 +266,36 @@ class MethodHandler(tornado.web.RequestHandler):
         await self.post(token, method)
 
     async def post(self, token: str, method: str) -> None:
-        if token != self.server.token:
-            self._reply_error(ApiError(401, "Unauthorized"))
-            return
+        call = asyncio.current_task()
+        if call is not None:
+            self.server.track(call)
         try:
-            params, files = self._parameters()
-            fault = self.server.faults.roll() if method in SEND_METHODS else None
-            if fault:
-                self.server.world.counters.faults_injected[fault] += 1
-            if fault == "server_error":
-                raise ApiError(502, "Bad Gateway")
-            if fault == "timeout":
-                await asyncio.sleep(self.server.faults.timeout_seconds)
-                raise ApiError(504, "Gateway Timeout")
-            result = await self.server.call(method, params, files)
-            if fault == "drop_after_store":
-                self.request.connection.close()  # type: ignore[union-attr]
-                return
+            result = await self._result(token, method)
         except ApiError as error:
+            await self.server.travel()
             self._reply_error(error)
             return
+        await self.server.travel()
+        if result is DROPPED:
+            self.request.connection.close()  # type: ignore[union-attr]
+            return
         self.write({"ok": True, "result": result})
+
+    async def _result(self, token: str, method: str) -> Any:
+        """The call's result (DROPPED when the connection is to be cut after it took effect), or ApiError."""
+        if token != self.server.token:
+            raise ApiError(401, "Unauthorized")
+        params, files = self._parameters()
+        fault = self.server.faults.roll() if method in SEND_METHODS else None
+        if fault:
+            self.server.world.counters.faults_injected[fault] += 1
+        if fault == "server_error":
+            raise ApiError(502, "Bad Gateway")
+        if fault == "timeout":
+            await asyncio.sleep(self.server.faults.timeout_seconds)
+            raise ApiError(504, "Gateway Timeout")
+        result = await self.server.call(method, params, files)
+        return DROPPED if fault == "drop_after_store" else result
 
     def _reply_error(self, error: ApiError) -> None:
         self.set_status(error.code)
@@ -281,8 +326,9 @@ class FileHandler(tornado.web.RequestHandler):
     def initialize(self, server: BotApiServer) -> None:
         self.server = server
 
-    def get(self, token: str, path: str) -> None:
+    async def get(self, token: str, path: str) -> None:
         stored = self.server.world.files_by_path.get(path)
+        await self.server.travel()
         if token != self.server.token or stored is None:
             self.set_status(404)
             self.write({"ok": False, "error_code": 404, "description": "Not Found"})
