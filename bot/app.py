@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.context import BotApplication, BotContext, BotData
 from bot.i18n import translator
 from bot.network import NetworkWatch, WatchedRequest, polling_error
+from bot.ordering import OrderedUpdateProcessor
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.reminders import send_due
 from handlers import register
@@ -57,6 +58,7 @@ def build_app(settings: Settings) -> BotApplication:
         .base_file_url(f"{settings.bot_api_url}/file/bot")
         .defaults(PTBDefaults(tzinfo=settings.tzinfo, parse_mode=ParseMode.HTML))
         .rate_limiter(global_rate_limiter(settings.send_rate_per_second))
+        .concurrent_updates(OrderedUpdateProcessor(settings.max_concurrent_updates))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     send_rate_per_second: float = Field(default=30, gt=0)
+    # Updates handled at once, from different chats (one chat's always one after another, in order). Each
+    # mostly waits on Bot API round trips; 64 in flight keep Telegram's 30 messages a second busy with room.
+    max_concurrent_updates: int = Field(default=64, ge=1, le=1024)
 
     @field_validator("bot_api_url")
     @classmethod

@@ -3,6 +3,14 @@
 These are official figures, so the database runs with WAL and `synchronous=FULL`: a value the bot has
 acknowledged survives a power cut. Writes go through `transaction()`, which starts with `BEGIN IMMEDIATE`
 so that two writers never discover a conflict halfway through.
+
+The bot handles many users' updates at once (bot.ordering), so while one task is inside a transaction on
+the main connection, others read. A read outside the transaction must not run on that connection: it would
+see rows that may yet be rolled back. So reads go to read-only connections, which WAL lets see exactly
+what is committed (a transaction that returned is visible to the next read); a read inside the task's
+own transaction stays on the main connection, where it sees the transaction's writes and is part of its
+check-then-write. A database without WAL (in memory) has one connection only: its reads wait for the
+write lock.
 """
 
 from __future__ import annotations
@@ -24,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 READERS = 2  # a summary reads two periods side by side
+# Connections for everyday reads, opened as needed: a long read (an admin's export) takes one while the
+# users' small reads go on on the others. Each has a thread, and SQLite lets go of the GIL while it steps.
+READ_POOL = 3
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -49,16 +60,21 @@ class DatabaseTooNew(DatabaseUnusable):
 
 
 class Database:
-    """One aiosqlite connection with a lock that serialises this process's write transactions, and
-    `READERS` read-only ones, opened on first use, for long reads that should run beside it and each other
-    (`reader=0`, `reader=1`)."""
+    """One aiosqlite connection for writes, with a lock that serialises this process's write transactions;
+    up to `READ_POOL` read-only connections for everyday reads; and `READERS` more for long reads that
+    should run beside them and each other (`reader=0`, `reader=1`). All opened on first use."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path, *, wal: bool = True) -> None:
         self.connection = connection
         self.path = path
+        self.wal = wal  # False: no read connection can see this database (in memory); reads take the lock
         self._write_lock = asyncio.Lock()
+        self._writer: asyncio.Task[Any] | None = None  # the task inside transaction()
         self._readers: dict[int, aiosqlite.Connection] = {}
         self._readers_lock = asyncio.Lock()
+        self._pool: list[aiosqlite.Connection] = []
+        self._idle: list[aiosqlite.Connection] = []
+        self._pool_slots = asyncio.Semaphore(READ_POOL)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -72,54 +88,83 @@ class Database:
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await connection.execute("PRAGMA journal_mode = WAL")
+            async with connection.execute("PRAGMA journal_mode = WAL") as cursor:
+                mode = await cursor.fetchone()
             await connection.execute("PRAGMA synchronous = FULL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("SELECT count(*) FROM sqlite_master")  # reads the header: is it a database?
         except sqlite3.Error as error:
             await connection.close()  # aiosqlite's thread would otherwise keep the process alive for ever
             raise DatabaseUnusable(_explain(path, error)) from None
-        return cls(connection, path)
+        return cls(connection, path, wal=mode is not None and str(mode[0]).lower() == "wal")
 
     async def close(self) -> None:
-        for reader in self._readers.values():
+        for reader in [*self._readers.values(), *self._pool]:
             await reader.close()
         await self.connection.close()
 
-    async def _connection(self, reader: int | None) -> aiosqlite.Connection:
-        """The main connection, or read-only connection number `reader` (modulo READERS). Each aiosqlite
-        connection has its own thread and SQLite lets go of the GIL while it steps, so long queries on
-        different connections use different cores; WAL lets them read beside a writer. An in-memory
-        database has nothing to share, so it reads on the main connection."""
-        if reader is None or str(self.path) == ":memory:":
-            return self.connection
+    async def _open_reader(self) -> aiosqlite.Connection:
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA query_only = ON")  # a write slipped into a read fails loudly
+        return connection
+
+    async def _reader(self, reader: int) -> aiosqlite.Connection:
+        """Read-only connection number `reader` (modulo READERS): each has its own thread, so long queries
+        on different ones use different cores."""
         number = reader % READERS
         async with self._readers_lock:
             if number not in self._readers:
-                connection = await aiosqlite.connect(self.path, isolation_level=None)
-                connection.row_factory = aiosqlite.Row
-                await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                await connection.execute("PRAGMA query_only = ON")
-                self._readers[number] = connection
+                self._readers[number] = await self._open_reader()
             return self._readers[number]
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
-        async with self._write_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
-            try:
+    async def _reading(self, reader: int | None) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection a read runs on: the main one inside this task's own transaction; the main one
+        between transactions when there is no WAL; else reader number `reader`, or a pooled one."""
+        if self._writer is not None and self._writer is asyncio.current_task():
+            yield self.connection
+        elif not self.wal:
+            async with self._write_lock:
                 yield self.connection
-            except BaseException:
-                await self.connection.execute("ROLLBACK")
-                raise
-            await self.connection.execute("COMMIT")
+        elif reader is not None:
+            yield await self._reader(reader)
+        else:
+            async with self._pool_slots:
+                connection = self._idle.pop() if self._idle else None
+                if connection is None:
+                    connection = await self._open_reader()
+                    self._pool.append(connection)
+                try:
+                    yield connection
+                finally:
+                    self._idle.append(connection)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error. Reads this task
+        makes inside it (fetch_one, fetch_all) run in it; other tasks' reads see it once committed."""
+        if self._writer is not None and self._writer is asyncio.current_task():
+            raise RuntimeError("transaction() inside a transaction of the same task would wait for itself")
+        async with self._write_lock:
+            self._writer = asyncio.current_task()
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.connection
+                except BaseException:
+                    await self.connection.execute("ROLLBACK")
+                    raise
+                await self.connection.execute("COMMIT")
+            finally:
+                self._writer = None
 
     async def fetch_all(
         self, sql: str, parameters: tuple[object, ...] = (), *, reader: int | None = None
     ) -> list[aiosqlite.Row]:
-        connection = await self._connection(reader)
-        async with connection.execute(sql, parameters) as cursor:
+        """Rows of a read (see `_reading` for the connection it runs on)."""
+        async with self._reading(reader) as connection, connection.execute(sql, parameters) as cursor:
             return list(await cursor.fetchall())
 
     async def fetch_all_as(
@@ -132,20 +177,20 @@ class Database:
     ) -> list[T]:
         """Rows turned into objects by `make`, which runs in the connection's own thread: while it builds
         objects there, another connection's query can go on."""
-        connection = await self._connection(reader)
-        async with connection.execute(sql, parameters) as cursor:
+        async with self._reading(reader) as connection, connection.execute(sql, parameters) as cursor:
             cursor.row_factory = make  # type: ignore[assignment]  # aiosqlite's annotation says a type
             return list(await cursor.fetchall())  # type: ignore[arg-type]
 
     async def fetch_one(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Row | None:
-        async with self.connection.execute(sql, parameters) as cursor:
+        """The first row of a read, or None."""
+        async with self._reading(None) as connection, connection.execute(sql, parameters) as cursor:
             return await cursor.fetchone()
 
     async def backup(self, target: Path) -> None:
-        """SQLite's online backup: a consistent copy while the bot keeps running."""
+        """SQLite's online backup: a consistent copy of what is committed, while the bot keeps running."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        async with aiosqlite.connect(target) as destination:
-            await self.connection.backup(destination)
+        async with aiosqlite.connect(target) as destination, self._reading(None) as source:
+            await source.backup(destination)
 
 
 def _check_location(path: Path) -> None:
@@ -197,9 +242,13 @@ def available_migrations() -> list[tuple[int, str, str]]:
 
 
 async def schema_version(database: Database) -> int:
-    await database.connection.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    """The highest migration applied (0 for a new database, whose version table is created)."""
+    found = await database.fetch_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    if found is None:  # created only when missing: an up-to-date read-only database still opens
+        async with database.transaction() as connection:
+            await connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+            )
     row = await database.fetch_one("SELECT MAX(version) FROM schema_version")
     return int(row[0]) if row and row[0] is not None else 0
 

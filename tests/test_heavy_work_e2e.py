@@ -10,20 +10,14 @@ import io
 import subprocess
 import sys
 import threading
-from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from telegram import Update
-from telegram.ext import SimpleUpdateProcessor
 
-from bot.app import build_app, polling
-from bot.config import Settings
-from bot.context import BotApplication
 from bot.files import catalogue_xlsx, exports
 from bot.i18n import translator
 from bot.sandbox import BotApiServer, SandboxClient
@@ -34,32 +28,6 @@ from tests.test_priority_e2e import record_sends
 from tests.test_summary_e2e import report_health
 
 BOUND = 10.0  # seconds a stalled render may hold the test before it fails rather than hangs
-
-
-class ChatsSideBySide(SimpleUpdateProcessor):
-    """Updates of different chats concurrently, those of one chat one after the other, in order."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self.turns: defaultdict[int | None, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        async with self.turns[chat.id if chat else None]:
-            await coroutine
-
-
-@pytest.fixture
-async def bot(settings: Settings) -> AsyncIterator[BotApplication]:
-    """The real Application, serving different users side by side.
-
-    Until build_app does so itself (issue 13, item 1), a small processor stands in: what is tested here
-    is that a render leaves the event loop free, which no update processor can make up for."""
-    application = build_app(settings)
-    if application.update_processor.max_concurrent_updates == 1:
-        application._update_processor = ChatsSideBySide(4)
-    async with polling(application) as running:
-        yield running
 
 
 def watched(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, threads: dict[str, threading.Thread]) -> None:
