@@ -8,6 +8,7 @@ are made in `bot.domain.catalogue`, which parses the files.
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
@@ -24,6 +25,9 @@ from bot.domain.spec_parsing import Spec
 
 AREAS = ("economy", "society", "environment", "infrastructure", "security")
 GROUP_PREFIX = "@"  # "@district" in reporters means every active agency of that kind
+# A year a baseline or a milestone can name. Unbounded, 10**30 would pass validation and then fail in
+# SQLite (integers are 64-bit) with a traceback instead of a line.
+Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
 class TargetSpec(Spec):
@@ -33,7 +37,7 @@ class TargetSpec(Spec):
 
 
 class BaselineSpec(Spec):
-    year: int
+    year: Year
     value: float
 
 
@@ -50,7 +54,7 @@ class ProgrammeSpec(Spec):
     document: str = ""
     issued_on: date | None = None
     horizon_year: int = Field(ge=2000, le=2100)
-    baseline_year: int | None = None
+    baseline_year: Year | None = None
     reporting: ReportingSpec = ReportingSpec()
 
 
@@ -84,7 +88,7 @@ class IndicatorSpec(Spec):
     direction: Direction = Direction.HIGHER
     path: PathKind = PathKind.LINEAR
     baseline: BaselineSpec | None = None
-    milestones: dict[int, float] = {}  # noqa: RUF012 - a pydantic field (Spec is a BaseModel): copied per instance
+    milestones: dict[Year, float] = {}  # noqa: RUF012 - a pydantic field (Spec is a BaseModel): copied per instance
     aggregation: Aggregation
     element: str | None = None
     numerator: str | None = None

@@ -4,15 +4,31 @@
 user's own locale is tried first, with Babel's strict parsing (which refuses misplaced group separators),
 then the other supported locale, so `9.5` from a Vietnamese user still means nine and a half. Only a string
 that is valid in both and means different things (`1.234`) depends on the locale, and the user's wins.
+
+What a phone or a copy-paste adds is decided here, once:
+- fullwidth digits and signs (`９,５`, `１２％`), which a CJK or fullwidth keyboard mode types, mean their
+  ASCII selves and are read as such, and so is the minus sign U+2212;
+- invisible characters that copying from a web page or a chat brings along (zero-width space, joiners,
+  the byte-order mark, left-to-right and right-to-left marks, the soft hyphen) are dropped: they change
+  neither the digits nor their order;
+- characters that reorder what the user sees (bidi embeddings, overrides and isolates such as U+202E) and
+  control characters make the text unreadable as a number: the user cannot see what they sent;
+- digits of other scripts (Arabic-Indic `٩`, Devanagari, superscripts) are not read: nobody here types
+  them on purpose, and reading them would only hide a wrong keyboard;
+- `NaN`, `inf` and `1e5` are not numbers people type; more than MAX_LENGTH characters is not a figure.
+
+`format_number` is total: any float or Decimal renders, including a figure stored before limits existed
+(10²⁸ is written in full, beyond FULL_DIGITS_BELOW in scientific form) and infinities; it never shows `-0`.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, format_scientific, parse_decimal
 
 # Multiplier words, longest first so "nghìn tỷ" wins over "tỷ".
 _MULTIPLIERS: tuple[tuple[str, Decimal], ...] = (
@@ -30,8 +46,20 @@ _MULTIPLIERS: tuple[tuple[str, Decimal], ...] = (
     ("k", Decimal(10) ** 3),
 )
 _LOCALES = ("vi", "en")
-_SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d)")
-_SHAPE = re.compile(r"[+-]?\d[\d.,]*")
+_ASCII_DIGITS = "0123456789"
+_SPACE_BETWEEN_DIGITS = re.compile(r"(?<=[0-9])[\s\u00a0\u202f](?=[0-9])")
+_SHAPE = re.compile(r"[+-]?[0-9][0-9.,]*")
+MAX_LENGTH = 64  # longer than any figure with its unit word ("1.234.567.890.123,45 nghìn tỷ" is 29)
+
+_FULLWIDTH = str.maketrans(
+    {chr(0xFF10 + digit): str(digit) for digit in range(10)}
+    | {"，": ",", "．": ".", "％": "%", "＋": "+", "－": "-", "\u3000": " ", "\u2212": "-"}
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_WHITESPACE_CONTROLS = "\t\n\r"
+
+FULL_DIGITS_BELOW = Decimal(10) ** 18  # from here on a number is shown as 1,23E28: no one reads 19 digits
 
 
 class NumberParseError(ValueError):
@@ -45,8 +73,8 @@ class ParsedNumber:
 
 
 def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
-    """Parse a typed number, or raise NumberParseError."""
-    cleaned = " ".join(text.strip().lower().split())
+    """Parse a typed number, or raise NumberParseError (the only exception it raises)."""
+    cleaned = " ".join(_normalised(text).lower().split())
     if not cleaned:
         raise NumberParseError("empty")
     percent = cleaned.endswith("%")
@@ -55,7 +83,7 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
     for word, factor in _MULTIPLIERS:
         if cleaned.endswith(word) and not percent:
             head = cleaned.removesuffix(word).rstrip()
-            if head and head[-1].isdigit():
+            if head and head[-1] in _ASCII_DIGITS:
                 cleaned, multiplier = head, factor
                 break
     cleaned = _SPACE_BETWEEN_DIGITS.sub("", cleaned)
@@ -63,6 +91,19 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
         raise NumberParseError(text)
     value = _parse_decimal_any_locale(cleaned, locale)
     return ParsedNumber(value=value * multiplier, percent=percent)
+
+
+def _normalised(text: str) -> str:
+    """The text with fullwidth forms read as ASCII and invisible characters dropped; NumberParseError if
+    it is too long, or holds characters that reorder the display or control characters."""
+    if len(text) > MAX_LENGTH:
+        raise NumberParseError("too long")
+    if _REORDERING.search(text):
+        raise NumberParseError("reordering characters")
+    text = text.translate(_FULLWIDTH).translate(_INVISIBLE)
+    if any(unicodedata.category(char) == "Cc" and char not in _WHITESPACE_CONTROLS for char in text):
+        raise NumberParseError("control characters")
+    return text
 
 
 def _parse_decimal_any_locale(text: str, locale: str) -> Decimal:
@@ -76,8 +117,31 @@ def _parse_decimal_any_locale(text: str, locale: str) -> Decimal:
 
 
 def format_number(value: float | Decimal | None, locale: str, *, digits: int = 2) -> str:
-    """A number for display in the user's locale, with at most `digits` decimals; '–' for none."""
+    """A number for display in the user's locale, with at most `digits` decimals; '–' for none.
+
+    Total: any float or Decimal renders (an infinity as ∞, NaN as '–'), and a rounded zero never as -0."""
     if value is None:
         return "–"
+    number = value if isinstance(value, Decimal) else _decimal(value)
+    if number.is_nan():
+        return "–"
+    if number.is_infinite():
+        return "-∞" if number < 0 else "∞"
+    if abs(number) >= FULL_DIGITS_BELOW:
+        return format_scientific(number, format="0.##E0", locale=locale)
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale)
+    # Babel rounds within the current decimal context; 28 digits (the default) cannot hold 10^18 with
+    # decimals, and a caller's context must not change what a user reads.
+    with localcontext() as context:
+        context.prec = 40 + max(digits, 0)
+        rounded = number.quantize(Decimal(1).scaleb(-max(digits, 0)))
+        if rounded.is_zero():
+            rounded = abs(rounded)
+        return format_decimal(rounded, format=pattern, locale=locale)
+
+
+def _decimal(value: float | int) -> Decimal:
+    """A float as the Decimal of its shortest repr (0.1 is 0.1, not 0.1000000000000000055…)."""
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))

@@ -3,6 +3,13 @@
 Shared by the programme catalogue and the agency list (and the catalogue workbook, which brings its own
 way of locating a cell): pydantic validates, and each error is reported with the source, the line and a
 readable field name, so that an officer who mistyped a value is told where.
+
+Reading YAML can fail in more ways than its syntax, and each becomes a CatalogueError with a line, never
+a traceback: a scalar its tag cannot hold (`due_on: 2020-02-30`, `!!int abc`, an integer of 5,000
+digits), nesting deeper than MAX_DEPTH (which would otherwise exhaust Python's recursion), a key given
+twice in one mapping (YAML forbids it; PyYAML would silently keep the last), a character no database or
+chat can carry (a lone surrogate from `"\ud800"`, a control character), bytes that are not UTF-8. Numbers
+must be finite (`.inf`, `.nan` and `1.0e+400` are refused by every Spec).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+from yaml.composer import ComposerError
 
 SpecT = TypeVar("SpecT", bound="Spec")
 
@@ -21,7 +29,7 @@ SpecT = TypeVar("SpecT", bound="Spec")
 class Spec(BaseModel):
     """A part of a spec file: unknown keys are errors (a typo must not pass silently), and it is immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
@@ -66,30 +74,145 @@ class Parsed(Generic[SpecT]):
 def read_text_file(path: Path) -> str:
     """The file's UTF-8 text; CatalogueError if it is missing or unreadable."""
     try:
-        return path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except FileNotFoundError:
         raise CatalogueError(str(path), [Problem(None, "", "file not found")]) from None
-    except UnicodeDecodeError:
-        raise CatalogueError(str(path), [Problem(None, "", "not UTF-8 text")]) from None
     except OSError as error:
         raise CatalogueError(str(path), [Problem(None, "", error.strerror or str(error))]) from None
+    return decode_text(content, str(path))
+
+
+def decode_text(content: bytes, source: str) -> str:
+    """UTF-8 bytes as text; CatalogueError with the line of the first byte that is not UTF-8."""
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        hint = " (UTF-16: save it as UTF-8)" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise CatalogueError(source, [Problem(line, "", f"not UTF-8 text{hint}")]) from None
+
+
+MAX_DEPTH = 32  # a catalogue nests 4 deep (indicators[0].target.value); 32 leaves room and stays far from
+# Python's recursion limit, which PyYAML's composer would otherwise reach (about 490 levels)
+
+
+class _Unreadable(Exception):
+    """A scalar its tag cannot hold, with the node it came from."""
+
+    def __init__(self, node: yaml.Node, reason: str) -> None:
+        super().__init__(reason)
+        self.node, self.reason = node, reason
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with a depth limit and every failure to build a value tied to its node."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels", mark)
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
+        try:
+            return super().construct_object(node, deep)
+        except (_Unreadable, yaml.YAMLError):
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError, LookupError) as error:
+            shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            tag = node.tag.removeprefix("tag:yaml.org,2002:")
+            raise _Unreadable(node, f"{str(shown)[:40]!r} is not a valid {tag} ({error})") from None
 
 
 def load_yaml(text: str, source: str) -> tuple[object, Locator]:
-    """The YAML's data and a Locator into its lines; CatalogueError with the line of a syntax error."""
+    """The YAML's data and a Locator into its lines; CatalogueError with the line of anything unreadable."""
+    root: yaml.Node | None = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _Loader(text)  # the reader checks every character here
+        try:
+            root = loader.get_single_node()
+            problems = node_problems(root)
+            if problems:
+                raise CatalogueError(source, problems)
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except _Unreadable as error:
+        loc = _path_to(root, error.node)
+        line = error.node.start_mark.line + 1
+        raise CatalogueError(source, [Problem(line, dotted_field(loc), error.reason)]) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error)
-        raise CatalogueError(source, [Problem(line, "", f"YAML syntax: {reason}")]) from None
+        raise CatalogueError(source, [_syntax_problem(error, text)]) from None
 
     def line_of(loc: tuple[str | int, ...]) -> int | None:
         return _line_of(root, loc)
 
     return data, line_of
+
+
+def _syntax_problem(error: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML refuses: it has a position, no mark
+        character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or " ")
+        line = text.count("\n", 0, error.position) + 1
+        return Problem(line, "", f"YAML syntax: character U+{character:04X} is not allowed")
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    reason = getattr(error, "problem", None) or str(error)
+    return Problem(mark.line + 1 if mark is not None else None, "", f"YAML syntax: {reason}")
+
+
+def node_problems(root: yaml.Node | None) -> list[Problem]:
+    """Keys given twice in a mapping, and characters no database or chat carries, each with its line."""
+    problems: list[Problem] = []
+    for loc, node in _walk(root):
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in node.value:
+                name = str(key.value)
+                if isinstance(key, yaml.ScalarNode) and name in seen and name != "<<":
+                    problems.append(Problem(key.start_mark.line + 1, dotted_field((*loc, name)), "key given twice"))
+                seen.add(name)
+        elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+            bad = next((char for char in node.value if _unstorable(char)), None)
+            if bad is not None:
+                problems.append(Problem(line, dotted_field(loc), f"character U+{ord(bad):04X} is not allowed"))
+    return problems
+
+
+def _unstorable(char: str) -> bool:
+    """A lone surrogate (no UTF-8 for it) or a control character other than tab and newline."""
+    return "\ud800" <= char <= "\udfff" or (char < " " and char not in "\t\n") or char == "\x7f"
+
+
+def _walk(root: yaml.Node | None) -> list[tuple[tuple[str | int, ...], yaml.Node]]:
+    """Every node once (an alias may point back up), with the location of its first appearance."""
+    found: list[tuple[tuple[str | int, ...], yaml.Node]] = []
+    seen: set[int] = set()
+    stack: list[tuple[tuple[str | int, ...], yaml.Node]] = [((), root)] if root is not None else []
+    while stack:
+        loc, node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        found.append((loc, node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack += [((*loc, str(key.value)), value), (loc, key)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [((*loc, index), child) for index, child in reversed(list(enumerate(node.value)))]
+    return found
+
+
+def _path_to(root: yaml.Node | None, target: yaml.Node) -> tuple[str | int, ...]:
+    return next((loc for loc, node in _walk(root) if node is target), ())
 
 
 def validate_spec(data: object, source: str, model: type[SpecT], line_of: Locator, field_of: Namer) -> Parsed[SpecT]:

@@ -10,10 +10,15 @@ opens). Against the previous period's value `p` (when there is one and it is not
 needs confirming when
 - the element is a percent and |v − p| ≥ 20 percentage points, or
 - otherwise when v ≥ 2·p or v ≤ p/2 (doubled or halved), or when the sign flips.
+
+Whatever the element says, a figure stays within ±LIMIT and is finite before it is stored, so that every
+screen can show it; -0 is stored as 0. `validate_number` and `validate_task_percent` never raise: any text
+gets a verdict, and a previous value or a bound that is not finite (stored before these limits) is ignored.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,6 +27,10 @@ from bot.domain.numbers import NumberParseError, parse_number
 
 PERCENT_JUMP_POINTS = 20.0
 RATIO_JUMP = 2.0
+# The largest magnitude of any figure: a quadrillion (một triệu tỷ). A province's largest figures in đồng
+# stay two orders below; beyond it a figure is a slip (a pasted phone number, a key held down), and a float
+# keeps whole numbers exact only up to 2**53 (about 9·10^15).
+LIMIT = 10.0**15
 
 
 @dataclass(frozen=True)
@@ -62,25 +71,27 @@ def validate_number(element: DataElement, text: str, locale: str, previous: floa
     if parsed.percent and element.type is ElementType.NUMBER and element.unit.strip() != "%":
         return Rejected("no_percent_sign", {"unit": element.unit})
     low, high = _range(element)
-    if low is not None and value < Decimal(str(low)):
+    if value < Decimal(repr(low)):
         return Rejected("below_min", {"min": low})
-    if high is not None and value > Decimal(str(high)):
+    if value > Decimal(repr(high)):
         return Rejected("above_max", {"max": high})
-    number = float(value)
-    if previous is not None and previous != 0:
+    number = float(value) + 0.0  # adding 0.0 turns -0.0 into 0.0
+    if previous is not None and math.isfinite(previous) and previous != 0:
         jump = _jump(element, number, previous)
         if jump:
             return NeedsConfirmation(number, previous, jump)
     return Accepted(number)
 
 
-def _range(element: DataElement) -> tuple[float | None, float | None]:
-    low, high = element.min_value, element.max_value
+def _range(element: DataElement) -> tuple[float, float]:
+    """The element's own range within ±LIMIT; a bound that is missing or not finite means none."""
+    low = element.min_value if element.min_value is not None and math.isfinite(element.min_value) else None
+    high = element.max_value if element.max_value is not None and math.isfinite(element.max_value) else None
     if element.type is ElementType.PERCENT:
-        return (0.0 if low is None else low), (100.0 if high is None else high)
-    if element.type is ElementType.COUNT:
-        return (0.0 if low is None else max(0.0, low)), high
-    return low, high
+        low, high = (0.0 if low is None else low), (100.0 if high is None else high)
+    elif element.type is ElementType.COUNT:
+        low = 0.0 if low is None else max(0.0, low)
+    return max(-LIMIT, -LIMIT if low is None else low), min(LIMIT, LIMIT if high is None else high)
 
 
 def _jump(element: DataElement, number: float, previous: float) -> str | None:
@@ -100,4 +111,4 @@ def validate_task_percent(text: str, locale: str) -> Accepted | Rejected:
         return Rejected("not_a_number")
     if not 0 <= value <= 100:
         return Rejected("percent_range")
-    return Accepted(float(value))
+    return Accepted(float(value) + 0.0)

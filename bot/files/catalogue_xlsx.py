@@ -4,6 +4,10 @@ One sheet per section (programme, data elements, indicators, tasks), one row per
 field; the header row gives each field's key and its Vietnamese label, e.g. `code (mã)`. Reading goes
 through the same pydantic validation as YAML, and every problem names the sheet, the row and the column.
 Writing then reading a catalogue gives the same catalogue.
+
+Reading never fails with a traceback: a file that is not a workbook, a sheet whose XML breaks while it is
+streamed, milestones that are not `year: value` pairs, more than MAX_ROWS rows: each is a CatalogueError
+naming the sheet and, where there is one, the row.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.domain.catalogue import CatalogueError, CatalogueSpec, Parsed, Problem, parse_catalogue_data
 
@@ -89,6 +92,10 @@ TASKS = (
 )
 SHEETS = (PROGRAMME, ELEMENTS, INDICATORS, TASKS)
 LIST_SEPARATOR = ","
+MAX_ROWS = 5000  # per sheet; the largest shipped catalogue has 58 elements
+# Columns read per row. The widest sheet has 23; a sheet may claim 16,384 columns and a million rows in
+# its dimension, which read as padding would take minutes.
+MAX_COLUMNS = 64
 
 
 def catalogue_to_xlsx(spec: CatalogueSpec | None) -> bytes:
@@ -146,37 +153,89 @@ def read_catalogue_xlsx(content: bytes, source: str) -> Parsed[CatalogueSpec]:
     """Parse a catalogue workbook; raise CatalogueError naming sheet, row and column for each problem."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, Exception) as error:
+    except Exception as error:  # openpyxl and zipfile raise a dozen kinds for a file that is not a workbook
         raise CatalogueError(source, [Problem(None, "", f"not an Excel workbook ({type(error).__name__})")]) from None
     places: dict[tuple[str | int, ...], tuple[int, str]] = {}
     sections: dict[str, list[dict[str, Any]]] = {}
-    for (name, _), section in zip(SHEETS, ("programme", "elements", "indicators", "tasks"), strict=True):
-        if name not in workbook.sheetnames:
-            raise CatalogueError(source, [Problem(None, name, "sheet missing")])
-        rows = list(workbook[name].iter_rows(values_only=True))
-        keys = [str(cell or "").split(" (")[0].strip() for cell in (rows[0] if rows else [])]
-        items: list[dict[str, Any]] = []
-        for number, row in enumerate(rows[1:], start=2):
-            if not any(cell not in (None, "") for cell in row):
-                continue
-            item = {key: _value(cell) for key, cell in zip(keys, row, strict=False) if key and cell not in (None, "")}
-            index = len(items)
-            for key in item:
-                places[(section, index, key)] = (number, f"{name}!{key}")
-            places[(section, index)] = (number, name)
-            items.append(item)
-        sections[section] = items
+    problems: list[Problem] = []
+    try:
+        for (name, _), section in zip(SHEETS, ("programme", "elements", "indicators", "tasks"), strict=True):
+            if name not in workbook.sheetnames:
+                raise CatalogueError(source, [Problem(None, name, "sheet missing")])
+            sections[section] = _read_sheet(_rows(workbook[name], name, source), name, section, places, problems)
+    finally:
+        workbook.close()
+    if problems:
+        raise CatalogueError(source, problems)
     data = _assemble(sections)
-    workbook.close()
     return parse_catalogue_data(data, source, lambda loc: _place(places, loc)[0], lambda loc: _place(places, loc)[1])
+
+
+def _rows(sheet: Any, name: str, source: str) -> list[tuple[Any, ...]]:
+    """A sheet's rows, at most MAX_ROWS of MAX_COLUMNS cells; CatalogueError naming the row the sheet's
+    XML breaks at (read-only workbooks are parsed as they are read)."""
+    rows: list[tuple[Any, ...]] = []
+    try:
+        for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True):
+            rows.append(row)
+    except Exception as error:
+        # The XML is parsed in chunks, so the break may lie a little after the first row not read.
+        problem = Problem(len(rows) + 1, name, f"the sheet cannot be read from this row on ({type(error).__name__})")
+        raise CatalogueError(source, [problem]) from None
+    if len(rows) > MAX_ROWS:
+        raise CatalogueError(source, [Problem(MAX_ROWS + 1, name, f"more than {MAX_ROWS} rows")])
+    return rows
+
+
+def _read_sheet(
+    rows: list[tuple[Any, ...]],
+    name: str,
+    section: str,
+    places: dict[tuple[str | int, ...], tuple[int, str]],
+    problems: list[Problem],
+) -> list[dict[str, Any]]:
+    """The items of one sheet, keyed by the header row; where each value is goes into `places`."""
+    keys = [str(cell or "").split(" (")[0].strip() for cell in (rows[0] if rows else [])]
+    items: list[dict[str, Any]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell not in (None, "") for cell in row):
+            continue
+        item = {key: _value(cell) for key, cell in zip(keys, row, strict=False) if key and cell not in (None, "")}
+        index = len(items)
+        for key in item:
+            places[(section, index, key)] = (number, f"{name}!{key}")
+        places[(section, index)] = (number, name)
+        if section == "indicators" and "milestones" in item:
+            try:
+                item["milestones"] = milestones(item["milestones"])
+            except ValueError as error:
+                problems.append(Problem(number, f"{name}!milestones", str(error)))
+        items.append(item)
+    return items
+
+
+def milestones(cell: object) -> dict[str | int, object]:
+    """`2025: 50; 2030: 100` as {2025: 50.0, 2030: 100.0}; ValueError saying how to write it."""
+    pairs: dict[str | int, object] = {}
+    for part in str(cell).split(";"):
+        if not part.strip():
+            continue
+        year, separator, value = part.partition(":")
+        if not separator or not year.strip() or not value.strip():
+            raise ValueError(f"{part.strip()[:40]!r}: write milestones as 2025: 50; 2030: 100")
+        # Left as text: validation says which year or value is wrong, with the catalogue's own rules.
+        pairs[year.strip()] = value.strip()
+    return pairs
 
 
 def _place(places: dict[tuple[str | int, ...], tuple[int, str]], loc: tuple[str | int, ...]) -> tuple[int | None, str]:
     """Map a validation location to (row, "Sheet!column")."""
     section = "programme" if loc and loc[0] == "programme" else (loc[0] if loc else "")
+    found: tuple[int, str] | None
     if section == "programme":
         key = str(loc[2] if len(loc) > 2 and loc[1] == "reporting" else (loc[1] if len(loc) > 1 else ""))
-        found = places.get(("programme", 0, key)) or places.get(("programme", 0))
+        # With no programme row at all, point at the row it belongs in.
+        found = places.get(("programme", 0, key)) or places.get(("programme", 0)) or (2, f"{PROGRAMME[0]}!{key}")
     else:
         index = loc[1] if len(loc) > 1 else 0
         key = str(loc[2]) if len(loc) > 2 else ""
@@ -228,8 +287,5 @@ def _assemble(sections: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             item["target"] = target
         if baseline:
             item["baseline"] = baseline
-        if "milestones" in item:
-            pairs = [part.split(":") for part in str(item.pop("milestones")).split(";") if ":" in part]
-            item["milestones"] = {int(year.strip()): float(value.strip()) for year, value in pairs}
         indicators.append(item)
     return {"programme": programme, "elements": elements, "indicators": indicators, "tasks": tasks}

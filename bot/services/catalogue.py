@@ -27,6 +27,7 @@ from bot.domain.catalogue import (
     parse_catalogue,
 )
 from bot.domain.models import Indicator
+from bot.domain.spec_parsing import decode_text
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
 
@@ -96,11 +97,7 @@ def parse_catalogue_bytes(content: bytes, name: str) -> Parsed[CatalogueSpec]:
         from bot.files.catalogue_xlsx import read_catalogue_xlsx
 
         return read_catalogue_xlsx(content, name)
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CatalogueError(name, [Problem(None, "", "not UTF-8 text")]) from None
-    return parse_catalogue(text, name)
+    return parse_catalogue(decode_text(content, name), name)
 
 
 async def plan_file(
