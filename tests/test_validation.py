@@ -103,3 +103,13 @@ def test_on_time_means_by_the_end_of_the_deadline_day_locally() -> None:
     deadline = date(2025, 12, 5)
     assert is_on_time(datetime(2025, 12, 5, 16, 59, tzinfo=UTC), deadline, zone)  # 23:59 in Hà Nội
     assert not is_on_time(datetime(2025, 12, 5, 17, 0, tzinfo=UTC), deadline, zone)  # 00:00 on the 6th
+
+
+def test_a_confirmed_figure_is_checked_again_before_it_is_stored() -> None:
+    from bot.domain.reporting import ConfirmedNumber, Draft, prepare
+
+    beds = element(ElementType.COUNT)
+    assert prepare(ConfirmedNumber(7100.0), beds, None, None) == Draft(number=7100.0)
+    for wedge in (1e28, float("inf"), float("nan")):  # held in a conversation from before the limits
+        assert isinstance(prepare(ConfirmedNumber(wedge), beds, None, None), Rejected)
+    assert isinstance(prepare(ConfirmedNumber(-1.0), beds, None, None), Rejected)  # a count is never negative

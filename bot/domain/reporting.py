@@ -14,7 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from bot.domain.models import Answer, DataElement, Indicator, Value
-from bot.domain.validation import Accepted, NeedsConfirmation, Rejected, validate_number
+from bot.domain.validation import Accepted, NeedsConfirmation, Rejected, recheck, validate_number
 
 ESSAY_LENGTH = 120  # a typed "figure" longer than this is an explanation, not a number
 NARRATIVE_LIMIT = 500
@@ -161,7 +161,10 @@ def prepare(
             verdict = check_typed_number(element, text, locale, previous)
             return Draft(number=verdict.number, note=kept_note) if isinstance(verdict, Accepted) else verdict
         case ConfirmedNumber(number=number):
-            return Draft(number=number, note=kept_note)
+            if element is None:
+                raise LookupError("a confirmed figure needs the element it answers")
+            checked = recheck(element, number)
+            return Draft(number=checked.number, note=kept_note) if isinstance(checked, Accepted) else checked
         case Skip():
             return Draft(Answer.SKIPPED)
         case NotApplicable():

@@ -83,6 +83,17 @@ def validate_number(element: DataElement, text: str, locale: str, previous: floa
     return Accepted(number)
 
 
+def recheck(element: DataElement, number: float) -> Accepted | Rejected:
+    """A figure checked before (confirmed after a jump warning, or kept in a conversation from an older
+    version) checked again against the range and the limits before it is stored."""
+    low, high = _range(element)
+    if not math.isfinite(number) or number > high:
+        return Rejected("above_max", {"max": high})
+    if number < low:
+        return Rejected("below_min", {"min": low})
+    return Accepted(number + 0.0)
+
+
 def _range(element: DataElement) -> tuple[float, float]:
     """The element's own range within ±LIMIT; a bound that is missing or not finite means none."""
     low = element.min_value if element.min_value is not None and math.isfinite(element.min_value) else None
