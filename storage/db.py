@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+LOCK_WAIT_SECONDS = 60.0  # how long a write waits for rival writers in all before it gives up
 READERS = 2  # a summary reads two periods side by side
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -71,11 +73,16 @@ class Database:
             raise DatabaseUnusable(_explain(path, error)) from None
         try:
             connection.row_factory = aiosqlite.Row
-            await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await connection.execute("PRAGMA journal_mode = WAL")
-            await connection.execute("PRAGMA synchronous = FULL")
-            await connection.execute("PRAGMA foreign_keys = ON")
-            await connection.execute("SELECT count(*) FROM sqlite_master")  # reads the header: is it a database?
+            # Each statement's rows are read to the end: one left half-read keeps a read transaction open
+            # (see `_begin`), and these are the last statements before the first write.
+            for statement in (
+                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = FULL",
+                "PRAGMA foreign_keys = ON",
+                "SELECT count(*) FROM sqlite_master",  # reads the header: is it a database?
+            ):
+                await connection.execute_fetchall(statement)
         except sqlite3.Error as error:
             await connection.close()  # aiosqlite's thread would otherwise keep the process alive for ever
             raise DatabaseUnusable(_explain(path, error)) from None
@@ -105,15 +112,45 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error."""
+        """A write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error. Another process's
+        write transaction is waited for (`_begin`), never a reason to fail."""
         async with self._write_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self.connection
             except BaseException:
                 await self.connection.execute("ROLLBACK")
                 raise
             await self.connection.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to LOCK_WAIT_SECONDS in all while other processes write.
+
+        SQLite's busy handler (busy_timeout) waits for the write lock only while this connection has no
+        statement in progress: with one, it answers SQLITE_BUSY at once ("database is locked"), since
+        waiting while holding a read snapshot could deadlock, and a snapshot older than another process's
+        commit cannot be written from at all. On this shared aiosqlite connection a statement is often in
+        progress: another coroutine's read between its execute and its fetch (two jobs on the connection's
+        thread, and this BEGIN can run between them), or a statement whose rows nobody read, which stays
+        in progress as long as aiosqlite's thread holds the last job's result, i.e. until a later job
+        succeeds (a failed BEGIN does not count). So on SQLITE_BUSY this lets the event loop finish that
+        read, runs a job that returns nothing (`commit()` with no transaction open does nothing) so the
+        thread lets go of the old result, and tries again, backing off with jitter so that rivals do not
+        retry in step; once no statement is in progress, the busy handler waits as it should.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LOCK_WAIT_SECONDS
+        delay = 0.0  # the first retry only lets a half-done read finish
+        while True:
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or loop.time() + delay > deadline:
+                    raise
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            await self.connection.commit()  # not in a transaction: a job that only replaces the held result
+            delay = min(max(delay * 2, 0.01), 1.0)
 
     async def fetch_all(
         self, sql: str, parameters: tuple[object, ...] = (), *, reader: int | None = None
@@ -146,6 +183,12 @@ class Database:
         target.parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(target) as destination:
             await self.connection.backup(destination)
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY, in any of its extended forms: another connection holds the lock; worth waiting for."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "database is locked" in str(error)
 
 
 def _check_location(path: Path) -> None:
