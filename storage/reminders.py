@@ -49,6 +49,7 @@ class Claim:
     user_id: int
     slot: str
     owner: str
+    turn: float  # when it may be sent, in seconds since the epoch
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,12 @@ class ReminderLogRepository:
         )
         return {(row[0], row[1]) for row in rows}
 
-    async def claim(self, period_id: int, user_id: int, slot: str, kind: str, lease: timedelta) -> Claim | None:
+    async def claim(
+        self, period_id: int, user_id: int, slot: str, kind: str, lease: timedelta, interval: float = 0.0
+    ) -> Claim | None:
         """Lease this recipient's reminder in this slot; None if someone else holds it or it is settled.
-        A lapsed claim (its sender died before sending) is taken over."""
+        A lapsed claim (its sender died before sending) is taken over. The claim's `turn` is when it may
+        go out: `interval` seconds after the turn before it, whoever's sender took that one."""
         owner, now = new_owner(), utcnow()
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
@@ -103,7 +107,10 @@ class ReminderLogRepository:
                 " WHERE reminder_log.outcome = 'claimed' AND reminder_log.lease_until < ?",
                 (period_id, user_id, slot, kind, to_text(now), owner, lease_text(now + lease), lease_text(now)),
             )
-            return Claim(period_id, user_id, slot, owner) if cursor.rowcount == 1 else None
+            if cursor.rowcount != 1:
+                return None
+            turn = await _take_turn(connection, now.timestamp(), interval) if interval else now.timestamp()
+            return Claim(period_id, user_id, slot, owner, turn)
 
     async def start_sending(self, claim: Claim, lease: timedelta) -> bool:
         """The point of no return, written just before the message is handed to Telegram: False if the
@@ -173,3 +180,19 @@ async def _rows(connection: aiosqlite.Connection, outcome: str, now: str) -> lis
         "SELECT user_id, slot, owner FROM reminder_log WHERE outcome = ? AND lease_until < ?", (outcome, now)
     )
     return [(row[0], row[1], row[2] or "") for row in await cursor.fetchall()]
+
+
+async def _take_turn(connection: aiosqlite.Connection, now: float, interval: float) -> float:
+    """The next free turn on the pace all senders share, and the one after it booked for whoever is next.
+    Senders wait a few turns at most; a turn a minute or more ahead means that a clock was set back, and
+    the pace starts again from now."""
+    row = await (await connection.execute("SELECT next_at FROM reminder_pace WHERE id = 1")).fetchone()
+    turn = max(row[0], now) if row else now
+    if turn > now + max(60.0, 10 * interval):
+        turn = now
+    await connection.execute(
+        "INSERT INTO reminder_pace (id, next_at) VALUES (1, ?)"
+        " ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at",
+        (turn + interval,),
+    )
+    return turn

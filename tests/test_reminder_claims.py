@@ -111,3 +111,25 @@ async def test_pending_rows_of_an_older_version_become_uncertain(
         assert entry.detail is not None and "older version" in entry.detail
     finally:
         await new.close()
+
+
+async def test_senders_on_one_database_share_one_pace(storage: Storage) -> None:
+    period = await open_period(storage)
+    rival = await open_storage(Path(storage.db.path))
+    try:
+        first = await storage.reminders.claim(period, 101, "due", "due", LEASE, interval=0.5)
+        second = await rival.reminders.claim(period, 102, "due", "due", LEASE, interval=0.5)
+        assert await rival.reminders.claim(period, 101, "due", "due", LEASE, interval=0.5) is None
+        third = await storage.reminders.claim(period, 103, "due", "due", LEASE, interval=0.5)
+    finally:
+        await rival.close()
+    assert first and second and third
+    assert second.turn == pytest.approx(first.turn + 0.5) and third.turn == pytest.approx(first.turn + 1.0)
+
+
+async def test_a_pace_set_far_ahead_by_a_wrong_clock_starts_again_from_now(storage: Storage) -> None:
+    period = await open_period(storage)
+    async with storage.db.transaction() as connection:
+        await connection.execute("INSERT INTO reminder_pace (id, next_at) VALUES (1, 4102444800)")  # year 2100
+    claim = await storage.reminders.claim(period, 101, "due", "due", LEASE, interval=0.5)
+    assert claim is not None and claim.turn < 4102444800 - 3600

@@ -152,10 +152,13 @@ async def test_a_sender_killed_while_a_claim_waits_for_its_turn_leaves_nothing_u
     users = await province(database, server)
     server.limits = Limits(global_per_second=5, per_chat_per_second=1)
     sender = await start(server, database, SLOTS[1], rate=2, lease=LEASE_SECONDS)
+    seen: Counter[str] = Counter()
     for _ in range(3000):  # bounds a hang: a sender that never gets there fails the test
-        if outcomes(database) == {"sent": 3, "claimed": 1}:
+        seen = outcomes(database)
+        if seen == {"sent": 3, "claimed": 1}:
             break
         await asyncio.sleep(0.01)
+    assert seen == {"sent": 3, "claimed": 1}
     sender.send_signal(signal.SIGKILL)
     code, _, _ = await finish(sender)
     assert code == -signal.SIGKILL

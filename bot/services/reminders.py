@@ -2,11 +2,12 @@
 write the messages, and hand each to an `Outbox` (Telegram's, in `handlers.delivery`).
 
 Each reminder is claimed in the reminder log (`storage.reminders`) just before it is sent, never a slot
-at a time: the fan-out goes at the global send rate and claims one message per turn, so a sender killed
-mid fan-out holds only the message it was about to send, and the next run sends the rest. A claim is a
-lease; one whose sender died is released after it lapses. Just before a message is handed to Telegram
-the row is marked "sending": from then on it is never sent again by anyone. Two senders at once (cron
-beside the bot's own job, two instances) take turns message by message and never send one twice.
+at a time: the fan-out claims one message per turn of the send rate, so a sender killed mid fan-out
+holds only the message it was about to send, and the next run sends the rest. A claim is a lease; one
+whose sender died is released after it lapses. Just before a message is handed to Telegram the row is
+marked "sending": from then on it is never sent again by anyone. Two senders at once (cron beside the
+bot's own job, two instances) take turns message by message, on one pace kept in the database, so that
+together they keep to the rate; neither sends a message twice.
 
 Sending respects a global rate (the application's rate limiter, set in build_app) and at most one
 message per second to one chat. A 429 is waited out and the same message retried (it was not
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +47,9 @@ from storage.reminders import Claim
 logger = logging.getLogger(__name__)
 CONCURRENT_SENDS = 64
 # The fan-out keeps 2 % below the send rate, a little under the rate limiter's own margin, so that its
-# queue stays empty: a message waiting there already counts as being sent and would be lost to a crash.
+# queue stays empty: a message waiting there already counts as being sent, and a crash would leave it
+# uncertain. For the same reason all senders on one database share the pace: two at full rate each would
+# draw 429s, and a 429 holds every send of its process (marked as being sent) for a second or more.
 PACE_MARGIN = 0.98
 IN_FLIGHT_SECONDS = 0.5  # sends handed over and unanswered: at most half a second's worth at the rate
 
@@ -163,25 +167,6 @@ async def send_manual(
     return await fan_out(outbox, storage, settings, work, today, settings.work_calendar())
 
 
-class Pace:
-    """Turns at most `per_second` a second, on a schedule: a turn taken late is made up by the next one
-    coming sooner, but never more than one turn is made up at once (no burst after an idle spell)."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1 / per_second
-        self.next_at: float | None = None
-
-    async def wait(self) -> None:
-        """Until the next turn."""
-        if self.next_at is not None:
-            await asyncio.sleep(max(0.0, self.next_at - asyncio.get_running_loop().time()))
-
-    def take(self) -> None:
-        """Use this turn; the next comes one interval after it."""
-        now = asyncio.get_running_loop().time()
-        self.next_at = max(self.next_at if self.next_at is not None else now, now - self.interval) + self.interval
-
-
 def in_flight_limit(rate: float) -> int:
     """How many sends may be handed over and not yet answered: enough for the round trips at `rate`,
     few enough that no long queue forms behind the rate limiter, where a message counts as being sent."""
@@ -207,11 +192,11 @@ async def fan_out(
     today: date,
     calendar: WorkCalendar,
 ) -> Counter[str]:
-    """Send `work` at the global rate, claiming each message only when its turn comes; say how each ended."""
+    """Send `work` at the global rate, claiming each message just before its turn; say how each ended."""
     await release_lapsed(storage)
     outcomes: Counter[str] = Counter()
     lease = timedelta(seconds=settings.reminder_lease_seconds)
-    pace = Pace(settings.send_rate_per_second * PACE_MARGIN)
+    interval = 1 / (settings.send_rate_per_second * PACE_MARGIN)
     room = asyncio.Semaphore(in_flight_limit(settings.send_rate_per_second))
     sends: set[asyncio.Task[None]] = set()
 
@@ -225,14 +210,13 @@ async def fan_out(
         for current, reminder in spread(work):
             await room.acquire()
             claim = await storage.reminders.claim(
-                current.period.id, reminder.user_id, reminder.slot, reminder.kind.value, lease
+                current.period.id, reminder.user_id, reminder.slot, reminder.kind.value, lease, interval
             )
             if claim is None:
                 room.release()
                 outcomes["already_claimed"] += 1
                 continue
-            await pace.wait()  # the claim is held for this wait only: at most one turn
-            pace.take()
+            await asyncio.sleep(max(0.0, claim.turn - time.time()))  # held this long only: till its turn
             task = asyncio.create_task(send(current, reminder, claim))
             sends.add(task)
             task.add_done_callback(sends.discard)

@@ -11,3 +11,10 @@ ALTER TABLE reminder_log ADD COLUMN lease_until TEXT;
 UPDATE reminder_log
 SET outcome = 'unknown', detail = COALESCE(detail, 'claimed by an older version that stopped before it heard back')
 WHERE outcome = 'pending';
+
+-- The next moment a reminder may go out, shared by every sender on this database (seconds since the epoch),
+-- so that two senders at once keep to the send rate together instead of each to all of it.
+CREATE TABLE reminder_pace (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    next_at REAL NOT NULL
+);
