@@ -73,16 +73,11 @@ class Database:
             raise DatabaseUnusable(_explain(path, error)) from None
         try:
             connection.row_factory = aiosqlite.Row
-            # Each statement's rows are read to the end: one left half-read keeps a read transaction open
-            # (see `_begin`), and these are the last statements before the first write.
-            for statement in (
-                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-                "PRAGMA journal_mode = WAL",
-                "PRAGMA synchronous = FULL",
-                "PRAGMA foreign_keys = ON",
-                "SELECT count(*) FROM sqlite_master",  # reads the header: is it a database?
-            ):
-                await connection.execute_fetchall(statement)
+            await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = FULL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("SELECT count(*) FROM sqlite_master")  # reads the header: is it a database?
         except sqlite3.Error as error:
             await connection.close()  # aiosqlite's thread would otherwise keep the process alive for ever
             raise DatabaseUnusable(_explain(path, error)) from None
