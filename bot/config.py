@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     reminder_weekends: bool = False
     reminder_check_minutes: float = Field(default=5, gt=0)
     reminders_enabled: bool = True
+    # How long a sender's claim on one reminder lasts: one left by a process that died is sent again after it.
+    reminder_lease_seconds: float = Field(default=120, gt=0)
     # Webhook mode (`python -m bot run --webhook`): the public HTTPS URL Telegram posts to, where to listen
     # (usually behind a reverse proxy), and the secret Telegram sends back in a header.
     webhook_url: str | None = None

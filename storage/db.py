@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +32,7 @@ from pydantic import BaseModel
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+LOCK_WAIT_SECONDS = 60.0  # how long a write waits for rival writers in all before it gives up
 READERS = 2  # a summary reads two periods side by side
 # Connections for everyday reads, opened as needed: a long read (an admin's export) takes one while the
 # users' small reads go on on the others. Each has a thread, and SQLite lets go of the GIL while it steps.
@@ -144,13 +146,14 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on any error. Reads this task
-        makes inside it (fetch_one, fetch_all) run in it; other tasks' reads see it once committed."""
+        makes inside it (fetch_one, fetch_all) run in it; other tasks' reads see it once committed. Another
+        process's write transaction is waited for (`_begin`), never a reason to fail."""
         if self._writer is not None and self._writer is asyncio.current_task():
             raise RuntimeError("transaction() inside a transaction of the same task would wait for itself")
         async with self._write_lock:
             self._writer = asyncio.current_task()
             try:
-                await self.connection.execute("BEGIN IMMEDIATE")
+                await self._begin()
                 try:
                     yield self.connection
                 except BaseException:
@@ -159,6 +162,35 @@ class Database:
                 await self.connection.execute("COMMIT")
             finally:
                 self._writer = None
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to LOCK_WAIT_SECONDS in all while other processes write.
+
+        SQLite's busy handler (busy_timeout) waits for the write lock only while this connection has no
+        statement in progress: with one, it answers SQLITE_BUSY at once ("database is locked"), since
+        waiting while holding a read snapshot could deadlock, and a snapshot older than another process's
+        commit cannot be written from at all. On this shared aiosqlite connection a statement is often in
+        progress: another coroutine's read between its execute and its fetch (two jobs on the connection's
+        thread, and this BEGIN can run between them), or a statement whose rows nobody read, which stays
+        in progress as long as aiosqlite's thread holds the last job's result, i.e. until a later job
+        succeeds (a failed BEGIN does not count). So on SQLITE_BUSY this lets the event loop finish that
+        read, runs a job that returns nothing (`commit()` with no transaction open does nothing) so the
+        thread lets go of the old result, and tries again, backing off with jitter so that rivals do not
+        retry in step; once no statement is in progress, the busy handler waits as it should.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LOCK_WAIT_SECONDS
+        delay = 0.0  # the first retry only lets a half-done read finish
+        while True:
+            try:
+                await self.connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or loop.time() + delay > deadline:
+                    raise
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            await self.connection.commit()  # not in a transaction: a job that only replaces the held result
+            delay = min(max(delay * 2, 0.01), 1.0)
 
     async def fetch_all(
         self, sql: str, parameters: tuple[object, ...] = (), *, reader: int | None = None
@@ -191,6 +223,12 @@ class Database:
         target.parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(target) as destination, self._reading(None) as source:
             await source.backup(destination)
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY, in any of its extended forms: another connection holds the lock; worth waiting for."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "database is locked" in str(error)
 
 
 def _check_location(path: Path) -> None:

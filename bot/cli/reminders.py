@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
@@ -14,6 +14,7 @@ from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, 
 from bot.i18n import Translator
 from bot.services.reminders import situation
 from storage import Storage
+from storage.reminders import Entry
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -86,7 +87,37 @@ async def plan(arguments: argparse.Namespace, settings: Settings, storage: Stora
             print(f"    {reminder.user_id:<12} {reminder.slot:<12} {reminder.kind.value:<10} {target}")
         if not due:
             print("    –")
+        await _print_unsettled(storage, period, t)
     return 0
+
+
+async def _print_unsettled(storage: Storage, period: Period, t: Translator) -> None:
+    """The claims of `period` not settled: pending (claimed or being sent), uncertain (may have arrived)
+    or failed; nothing when every claim ended in a known way."""
+    entries = await storage.reminders.unsettled(period.id)
+    if not entries:
+        return
+    print("  " + t.gettext("Claims not settled (pending, uncertain or failed):"))
+    now = datetime.now(UTC)
+    for entry in entries:
+        state, why = _unsettled_state(entry, now, t)
+        print(f"    {entry.user_id:<12} {entry.slot:<12} {state:<12} {why}")
+
+
+def _unsettled_state(entry: Entry, now: datetime, t: Translator) -> tuple[str, str]:
+    """What a claim's state means for the operator: pending, uncertain or failed, and why."""
+    owner = (entry.owner or "?").rsplit(":", 1)[0]  # host:pid; the token only tells claims apart
+    if entry.outcome == "claimed" and entry.lapsed(now):
+        return t.gettext("pending"), t.gettext("its sender stopped before sending it; the next run sends it")
+    if entry.outcome == "claimed":
+        return t.gettext("pending"), t.gettext("claimed by {owner}, about to be sent").format(owner=owner)
+    if entry.outcome == "sending" and not entry.lapsed(now):
+        return t.gettext("pending"), t.gettext("being sent by {owner}").format(owner=owner)
+    if entry.outcome in ("sending", "unknown"):
+        return t.gettext("uncertain"), t.gettext("it may have arrived, so it is not sent again ({detail})").format(
+            detail=entry.detail or t.gettext("no answer from Telegram")
+        )
+    return t.gettext("failed"), entry.detail or "–"
 
 
 async def run_once(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:

@@ -1,21 +1,30 @@
 """Running the reminders due now: gather who owes what from storage, let `bot.domain.reminders` decide,
 write the messages, and hand each to an `Outbox` (Telegram's, in `handlers.delivery`).
 
-Each reminder is claimed in the reminder log before it is sent, so it goes out at most once even when
-two instances run the job at the same moment or the process dies mid-send. Sending respects a global
-rate (AIORateLimiter, set in build_app) and at most one message per second to one chat. A 429 is waited
-out and the same message retried (it was not delivered); a 403 marks the user unreachable; a timeout is
-logged as "unknown", because the message may have arrived, and is not repeated in that slot.
+Each reminder is claimed in the reminder log (`storage.reminders`) just before it is sent, never a slot
+at a time: the fan-out claims one message per turn of the send rate, so a sender killed mid fan-out
+holds only the message it was about to send, and the next run sends the rest. A claim is a lease; one
+whose sender died is released after it lapses. Just before a message is handed to Telegram the row is
+marked "sending": from then on it is never sent again by anyone. Two senders at once (cron beside the
+bot's own job, two instances) take turns message by message, on one pace kept in the database, so that
+together they keep to the rate; neither sends a message twice.
+
+Sending respects a global rate (the application's rate limiter, set in build_app) and at most one
+message per second to one chat. A 429 is waited out and the same message retried (it was not
+delivered); a 403 marks the user unreachable; a timeout is logged as "unknown", because the message may
+have arrived, and is not repeated in that slot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.config import Settings
@@ -33,9 +42,16 @@ from bot.domain.reporting import is_answered
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Translator, translator
 from storage import Storage
+from storage.reminders import Claim
 
 logger = logging.getLogger(__name__)
 CONCURRENT_SENDS = 64
+# The fan-out keeps 2 % below the send rate, a little under the rate limiter's own margin, so that its
+# queue stays empty: a message waiting there already counts as being sent, and a crash would leave it
+# uncertain. For the same reason all senders on one database share the pace: two at full rate each would
+# draw 429s, and a 429 holds every send of its process (marked as being sent) for a second or more.
+PACE_MARGIN = 0.98
+IN_FLIGHT_SECONDS = 0.5  # sends handed over and unanswered: at most half a second's worth at the rate
 
 
 @dataclass
@@ -123,20 +139,12 @@ async def send_due(
 ) -> SendReport:
     """Send everything due at `local_now` (the bot's clock, in the province's zone); say how each ended."""
     calendar = calendar or settings.work_calendar()
-    outcomes: Counter[str] = Counter()
-    gate = asyncio.Semaphore(CONCURRENT_SENDS)
-
-    async def one(current: Situation, reminder: Reminder) -> None:
-        async with gate:
-            outcome = await send_one(outbox, storage, settings, current, reminder, local_now.date(), calendar)
-            outcomes[outcome] += 1
-
-    jobs = [
-        one(current, reminder)
+    work = [
+        (current, reminder)
         for current, due in await due_now(storage, settings, local_now, calendar)
         for reminder in due
     ]
-    await asyncio.gather(*jobs)
+    outcomes = await fan_out(outbox, storage, settings, work, local_now.date(), calendar)
     if outcomes:
         logger.info("reminders at %s: %s", local_now.isoformat(timespec="minutes"), SendReport(outcomes))
     return SendReport(outcomes)
@@ -150,14 +158,96 @@ async def send_manual(
     today = local_now.date()
     kind = Kind.AHEAD if today < period.deadline else Kind.DUE_TODAY if today == period.deadline else Kind.OVERDUE
     slot = f"manual-{local_now:%Y%m%d%H%M}"
-    calendar = settings.work_calendar()
+    work = [
+        (current, Reminder(recipient.user_id, slot, kind, agency.code))
+        for agency in current.owing
+        for recipient in agency.recipients
+        if recipient.available(today)
+    ]
+    return await fan_out(outbox, storage, settings, work, today, settings.work_calendar())
+
+
+def in_flight_limit(rate: float) -> int:
+    """How many sends may be handed over and not yet answered: enough for the round trips at `rate`,
+    few enough that no long queue forms behind the rate limiter, where a message counts as being sent."""
+    return min(CONCURRENT_SENDS, max(2, math.ceil(rate * IN_FLIGHT_SECONDS)))
+
+
+def spread(work: Sequence[tuple[Situation, Reminder]]) -> list[tuple[Situation, Reminder]]:
+    """`work` with each chat's second message after everyone's first, so no message sits in the
+    one-a-second-per-chat wait while it counts as being sent."""
+    seen: Counter[int] = Counter()
+    turns = []
+    for index, item in enumerate(work):
+        turns.append((seen[item[1].user_id], index))
+        seen[item[1].user_id] += 1
+    return [work[index] for _, index in sorted(turns)]
+
+
+async def fan_out(
+    outbox: Outbox,
+    storage: Storage,
+    settings: Settings,
+    work: Sequence[tuple[Situation, Reminder]],
+    today: date,
+    calendar: WorkCalendar,
+) -> Counter[str]:
+    """Send `work` at the global rate, claiming each message just before its turn; say how each ended."""
+    await release_lapsed(storage)
     outcomes: Counter[str] = Counter()
-    for agency in current.owing:
-        for recipient in agency.recipients:
-            if recipient.available(today):
-                reminder = Reminder(recipient.user_id, slot, kind, agency.code)
-                outcomes[await send_one(outbox, storage, settings, current, reminder, today, calendar)] += 1
+    lease = timedelta(seconds=settings.reminder_lease_seconds)
+    interval = 1 / (settings.send_rate_per_second * PACE_MARGIN)
+    room = asyncio.Semaphore(in_flight_limit(settings.send_rate_per_second))
+    sends: set[asyncio.Task[None]] = set()
+
+    async def send(current: Situation, reminder: Reminder, claim: Claim) -> None:
+        try:
+            outcomes[await send_claimed(outbox, storage, settings, current, reminder, claim, today, calendar)] += 1
+        finally:
+            room.release()
+
+    try:
+        for current, reminder in spread(work):
+            await room.acquire()
+            claim = await storage.reminders.claim(
+                current.period.id, reminder.user_id, reminder.slot, reminder.kind.value, lease, interval
+            )
+            if claim is None:
+                room.release()
+                outcomes["already_claimed"] += 1
+                continue
+            await asyncio.sleep(max(0.0, claim.turn - time.time()))  # held this long only: till its turn
+            task = asyncio.create_task(send(current, reminder, claim))
+            sends.add(task)
+            task.add_done_callback(sends.discard)
+    finally:
+        await asyncio.gather(*sends)  # a send handed over is seen through, also when claiming failed
     return outcomes
+
+
+async def release_lapsed(storage: Storage) -> None:
+    """Settle what senders that stopped left behind, and say so in the log."""
+    abandoned = await storage.reminders.release_lapsed()
+    if abandoned.released:
+        owners = sorted({_process(owner) for *_, owner in abandoned.released})
+        logger.warning(
+            "reminder claims lapsed, their sender having stopped before sending (%d, by %s): they are due again",
+            len(abandoned.released),
+            ", ".join(owners),
+        )
+    if abandoned.uncertain:
+        owners = sorted({_process(owner) for *_, owner in abandoned.uncertain})
+        logger.warning(
+            "reminders were being sent when their sender stopped (%d, by %s): they may have arrived, so they"
+            " are logged as unknown and not sent again",
+            len(abandoned.uncertain),
+            ", ".join(owners),
+        )
+
+
+def _process(owner: str) -> str:
+    """host:pid of a claim's owner; the token after it only tells one claim from another."""
+    return owner.rsplit(":", 1)[0]
 
 
 async def send_one(
@@ -170,10 +260,55 @@ async def send_one(
     calendar: WorkCalendar,
 ) -> str:
     """Claim one reminder in the log, write it in the recipient's language, send it, record the outcome."""
-    period = current.period
-    if not await storage.reminders.claim(period.id, reminder.user_id, reminder.slot, reminder.kind.value):
+    lease = timedelta(seconds=settings.reminder_lease_seconds)
+    claim = await storage.reminders.claim(
+        current.period.id, reminder.user_id, reminder.slot, reminder.kind.value, lease
+    )
+    if claim is None:
         return "already_claimed"
+    return await send_claimed(outbox, storage, settings, current, reminder, claim, today, calendar)
+
+
+async def send_claimed(
+    outbox: Outbox,
+    storage: Storage,
+    settings: Settings,
+    current: Situation,
+    reminder: Reminder,
+    claim: Claim,
+    today: date,
+    calendar: WorkCalendar,
+) -> str:
+    """Write a claimed reminder, mark it as being sent, send it and record how it ended."""
+    period = current.period
     user = await storage.users.get(reminder.user_id)
+    try:
+        texts, report_period, t = compose(settings, current, reminder, user, today, calendar)
+    except Exception as error:  # one unwritable reminder must not stop the fan-out, nor stay claimed
+        logger.exception("the reminder to %s in %s could not be written", reminder.user_id, reminder.slot)
+        await storage.reminders.record(
+            period.id, reminder.user_id, reminder.slot, "failed", f"not written: {error!r}", claim.owner
+        )
+        return "failed"
+    if not await storage.reminders.start_sending(claim, timedelta(seconds=settings.reminder_lease_seconds)):
+        return "already_claimed"  # our lease lapsed and another sender has it
+    outcome = await outbox.send(reminder.user_id, texts, report_period, t)
+    if outcome == "forbidden":
+        await storage.users.mark_unreachable(reminder.user_id)
+    await storage.reminders.record(period.id, reminder.user_id, reminder.slot, outcome, owner=claim.owner)
+    return outcome
+
+
+def compose(
+    settings: Settings,
+    current: Situation,
+    reminder: Reminder,
+    user: User | None,
+    today: date,
+    calendar: WorkCalendar,
+) -> tuple[list[str], int | None, Translator]:
+    """The texts of one reminder in its recipient's language, and the period its report button opens."""
+    period = current.period
     t = translator(user.locale if user and user.locale else settings.default_locale, settings.timezone)
     if reminder.kind in (Kind.ESCALATION, Kind.STOPPED):
         texts = escalation_messages(
@@ -183,19 +318,12 @@ async def send_one(
             t,
             stopped=reminder.kind is Kind.STOPPED,
         )
-        report_period = None
-    else:
-        agency = current.agencies[reminder.agency_code or ""]
-        owing = next(a for a in current.owing if a.code == agency.code)
-        missing = [current.elements[c].name(t.locale) for c in owing.missing if c in current.elements]
-        days = abs(calendar.working_days_between(today, calendar.on_or_before(period.deadline)))
-        texts = [reminder_text(reminder.kind, period, agency.name(t.locale), missing, days, t)]
-        report_period = period.id
-    outcome = await outbox.send(reminder.user_id, texts, report_period, t)
-    if outcome == "forbidden":
-        await storage.users.mark_unreachable(reminder.user_id)
-    await storage.reminders.record(period.id, reminder.user_id, reminder.slot, outcome)
-    return outcome
+        return texts, None, t
+    agency = current.agencies[reminder.agency_code or ""]
+    owing = next(a for a in current.owing if a.code == agency.code)
+    missing = [current.elements[c].name(t.locale) for c in owing.missing if c in current.elements]
+    days = abs(calendar.working_days_between(today, calendar.on_or_before(period.deadline)))
+    return [reminder_text(reminder.kind, period, agency.name(t.locale), missing, days, t)], period.id, t
 
 
 def late_agencies(current: Situation, codes: tuple[str, ...], locale: str, today: date) -> list[LateAgency]:
