@@ -46,11 +46,11 @@ from storage.reminders import Claim
 
 logger = logging.getLogger(__name__)
 CONCURRENT_SENDS = 64
-# The fan-out keeps 2 % below the send rate, a little under the rate limiter's own margin, so that its
-# queue stays empty: a message waiting there already counts as being sent, and a crash would leave it
+# The fan-out keeps to the rate limiter's own margin below the send rate (bot/app.py RATE_MARGIN), so that
+# the limiter's queue stays empty: a message waiting there already counts as being sent, and a crash would leave it
 # uncertain. For the same reason all senders on one database share the pace: two at full rate each would
 # draw 429s, and a 429 holds every send of its process (marked as being sent) for a second or more.
-PACE_MARGIN = 0.98
+PACE_MARGIN = 0.975  # = bot.app.RATE_MARGIN (services do not import the app)
 IN_FLIGHT_SECONDS = 0.5  # sends handed over and unanswered: at most half a second's worth at the rate
 
 
