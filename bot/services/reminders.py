@@ -250,25 +250,6 @@ def _process(owner: str) -> str:
     return owner.rsplit(":", 1)[0]
 
 
-async def send_one(
-    outbox: Outbox,
-    storage: Storage,
-    settings: Settings,
-    current: Situation,
-    reminder: Reminder,
-    today: date,
-    calendar: WorkCalendar,
-) -> str:
-    """Claim one reminder in the log, write it in the recipient's language, send it, record the outcome."""
-    lease = timedelta(seconds=settings.reminder_lease_seconds)
-    claim = await storage.reminders.claim(
-        current.period.id, reminder.user_id, reminder.slot, reminder.kind.value, lease
-    )
-    if claim is None:
-        return "already_claimed"
-    return await send_claimed(outbox, storage, settings, current, reminder, claim, today, calendar)
-
-
 async def send_claimed(
     outbox: Outbox,
     storage: Storage,
