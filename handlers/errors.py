@@ -3,6 +3,7 @@ once per kind of error every ten minutes) so that a fault that is theirs to fix 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 
@@ -12,7 +13,7 @@ from telegram.error import NetworkError
 from bot.context import BotContext
 from bot.domain.rendering import esc
 from bot.i18n import translator
-from bot.services.people import admins_to_alert
+from bot.services.people import admins_to_alert, locale_of
 from handlers.delivery import deliver
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,12 @@ async def on_error(update: object, context: BotContext) -> None:
     logger.error("error handling update for user %s", user_id, exc_info=context.error)
     kind = type(context.error).__name__ if context.error else "Error"
     if isinstance(update, Update) and update.effective_chat is not None:
-        current = getattr(context, "who", None)
-        t = current.t if current is not None else translator(context.settings.default_locale)
+        # PTB hands the error handler a context of its own, without the gate's Who: ask for the language.
+        locale: str = context.settings.default_locale
+        if user_id is not None:
+            with contextlib.suppress(Exception):  # the fault may be the database's: apologise all the same
+                locale = await locale_of(context.storage, user_id, locale)
+        t = translator(locale, context.settings.timezone)
         try:
             await update.effective_chat.send_message(
                 t.gettext(

@@ -7,6 +7,7 @@ The scheduled job is wired in `bot.app`; deciding is `bot.domain.reminders`, run
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -35,7 +36,7 @@ async def pause(update: Update, context: BotContext) -> None:
         await reply(
             update,
             t.gettext("Write the last day of your leave, e.g. /pause {example}.").format(
-                example=f"{today.replace(day=min(today.day, 28)):%d/%m/%Y}"
+                example=f"{today + timedelta(days=7):%d/%m/%Y}"
             ),
         )
         return

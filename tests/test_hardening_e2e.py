@@ -70,3 +70,18 @@ async def test_an_unexpected_error_is_apologised_for_and_reported_to_admins(
         assert "Xin lỗi, hệ thống gặp sự cố" in (await lan.expect("Xin lỗi")).text
         notice = await admin.expect("⚠️ Bot gặp lỗi")
         assert "RuntimeError" in notice.text and "101" in notice.text
+
+
+async def test_the_apology_is_in_the_users_language(settings: Settings, sandbox: SandboxClient) -> None:
+    from telegram.ext import CommandHandler
+
+    async def broken(update: object, context: object) -> None:
+        raise RuntimeError("a bug")
+
+    application = build_app(settings)
+    application.add_handler(CommandHandler("boom", broken), group=1)  # type: ignore[arg-type]
+    admin = await sandbox.user(900, "Admin")  # ADMIN_IDS: known to the bot from the start
+    async with polling(application):
+        await application.bot_data.storage.users.set_locale(900, "en")
+        await admin.command("boom")
+        assert (await admin.expect("Sorry")).text.startswith("Sorry, something went wrong on my side.")

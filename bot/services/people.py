@@ -137,3 +137,9 @@ async def admins_to_alert(storage: PeopleStorage, about_user: int | None) -> lis
         for admin in await storage.users.admins()
         if admin.telegram_id != about_user and admin.unreachable_since is None
     ]
+
+
+async def locale_of(storage: PeopleStorage, telegram_id: int, default: str) -> str:
+    """The language a user chose, else `default`."""
+    user = await storage.users.get(telegram_id)
+    return user.locale if user is not None and user.locale else default
