@@ -6,7 +6,7 @@ a province has 100–170 reporting units, so when more focal points are asked fo
 the province's district group in this database only (before the catalogues are loaded, so that the
 catalogue's `@district` items reach them). Each unit then owes 15 typed figures and one task.
 
-For the fan-out, a separate programme (P2's, `bench.reminder_fanout.CATALOGUE`) in a province of its
+For the fan-out, a separate programme (P2's, `bot.sandbox.province`) in a province of its
 own, with one focal point per unit, owes a figure due on FANOUT_DAY: the reminder job's code run at
 FANOUT_TIME sends each of them the "due today" reminder, and nothing to the focal points reporting.
 """
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from bench.reminder_fanout import CATALOGUE as FANOUT_CATALOGUE
 from bot import services
-from bot.domain.catalogue import AgencySpec, parse_catalogue
+from bot.domain.catalogue import AgencySpec
 from bot.domain.models import AgencyKind, Role
+from bot.sandbox.province import reminded_province
 from storage import Storage, open_storage
 
 PROGRAMME = "HD-NQ30"
@@ -82,23 +82,7 @@ async def _focal_point(storage: Storage, agency: str, user_id: int) -> None:
 
 
 async def _fanout_province(storage: Storage, recipients: int) -> list[int]:
-    root = AgencySpec(code="BENCH-ROOT", name_vi="Tỉnh", name_en="Province", kind=AgencyKind.OTHER)
-    units = [
-        AgencySpec(
-            code=f"D{index:05d}",
-            name_vi=f"Huyện {index}",
-            name_en=f"District {index}",
-            kind=AgencyKind.DISTRICT,
-            parent="BENCH-ROOT",
-        )
-        for index in range(recipients)
-    ]
-    await storage.agencies.load((root, *units))
-    await services.load_catalogue(storage, parse_catalogue(FANOUT_CATALOGUE, "bench.yaml"))
-    await services.open_period(storage, str(FANOUT_DAY.year), programme_code="BENCH", deadline=FANOUT_DAY)
-    for index, unit in enumerate(units):
-        await _focal_point(storage, unit.code, FANOUT_BASE + index)
-    return [FANOUT_BASE + index for index in range(recipients)]
+    return await reminded_province(storage, recipients, FANOUT_DAY, first_user=FANOUT_BASE)
 
 
 async def seed(path: Path, focal_points: int, fanout: int = 0) -> Province:

@@ -14,31 +14,14 @@ import argparse
 import asyncio
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import services
 from bot.app import build_app, run_reminders
 from bot.config import Settings
-from bot.domain.catalogue import AgencySpec, parse_catalogue
-from bot.domain.models import AgencyKind, Role
 from bot.sandbox import BotApiServer, Limits
-
-CATALOGUE = """\
-programme:
-  code: BENCH
-  title_vi: "Đo thử"
-  title_en: "Benchmark"
-  horizon_year: 2030
-  reporting: {report_to: BENCH-ROOT}
-elements:
-  - code: communes_total
-    name_vi: "Tổng số xã"
-    name_en: "Communes in total"
-    type: count
-    reporters: ["@district"]
-"""
+from bot.sandbox.province import reminded_province
 
 
 async def measure(users: int, limit: float) -> dict[str, Any]:
@@ -58,26 +41,7 @@ async def measure(users: int, limit: float) -> dict[str, Any]:
         await application.post_init(application)
         try:
             storage = application.bot_data.storage
-            root = AgencySpec(code="BENCH-ROOT", name_vi="Tỉnh", name_en="Province", kind=AgencyKind.OTHER)
-            districts = [
-                AgencySpec(
-                    code=f"D{i:05d}",
-                    name_vi=f"Huyện {i}",
-                    name_en=f"District {i}",
-                    kind=AgencyKind.DISTRICT,
-                    parent="BENCH-ROOT",
-                )
-                for i in range(users)
-            ]
-            await storage.agencies.load((root, *districts))
-            await services.load_catalogue(storage, parse_catalogue(CATALOGUE, "bench.yaml"))
-            deadline = date(2030, 12, 5)  # a Thursday
-            await services.open_period(storage, "2030", programme_code="BENCH", deadline=deadline)
-            for index, district in enumerate(districts):
-                invite = await storage.users.create_invite(district.code, Role.FOCAL, timedelta(days=1))
-                user_id = 10_000 + index
-                server.add_user(user_id, f"Đầu mối {index}")
-                await storage.users.redeem_invite(invite.token, user_id, f"Đầu mối {index}", None)
+            await reminded_province(storage, users, date(2030, 12, 5), server=server)  # due on a Thursday
             started = time.perf_counter()
             report = await run_reminders(application, datetime(2030, 12, 5, 9, 0, tzinfo=settings.tzinfo))
             elapsed = time.perf_counter() - started

@@ -4,56 +4,22 @@ reminder fan-out in progress does not hold a reply back, and the limits still ho
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 
-from bot import services
 from bot.app import run_reminders
 from bot.context import BotApplication
-from bot.domain.catalogue import AgencySpec, parse_catalogue
-from bot.domain.models import AgencyKind, Role
 from bot.sandbox import BotApiServer, SandboxClient
+from bot.sandbox.province import reminded_province
 
 FOCAL_POINTS = 150  # five seconds of sends at 30 a second
-CATALOGUE = """\
-programme:
-  code: FAN
-  title_vi: "Thử nhắc"
-  title_en: "Fan-out"
-  horizon_year: 2030
-  reporting: {report_to: FAN-ROOT}
-elements:
-  - code: communes_total
-    name_vi: "Tổng số xã"
-    name_en: "Communes in total"
-    type: count
-    reporters: ["@district"]
-"""
 DEADLINE = date(2030, 12, 5)  # a Thursday: at 9:00 that day every district is reminded
 
 
 async def focal_points(bot: BotApplication, server: BotApiServer, count: int) -> list[int]:
     """`count` districts owing a figure, each with one focal point who has a chat with the bot."""
-    storage = bot.bot_data.storage
-    root = AgencySpec(code="FAN-ROOT", name_vi="Tỉnh", name_en="Province", kind=AgencyKind.OTHER)
-    districts = [
-        AgencySpec(
-            code=f"D{i:04d}", name_vi=f"Huyện {i}", name_en=f"District {i}", kind=AgencyKind.DISTRICT, parent="FAN-ROOT"
-        )
-        for i in range(count)
-    ]
-    await storage.agencies.load((root, *districts))
-    await services.load_catalogue(storage, parse_catalogue(CATALOGUE, "fan.yaml"))
-    await services.open_period(storage, "2030", programme_code="FAN", deadline=DEADLINE)
-    users = []
-    for index, district in enumerate(districts):
-        invite = await storage.users.create_invite(district.code, Role.FOCAL, timedelta(days=1))
-        user_id = 10_000 + index
-        server.add_user(user_id, f"Đầu mối {index}")
-        await storage.users.redeem_invite(invite.token, user_id, f"Đầu mối {index}", None)
-        users.append(user_id)
-    return users
+    return await reminded_province(bot.bot_data.storage, count, DEADLINE, server=server)
 
 
 def record_sends(server: BotApiServer, monkeypatch: pytest.MonkeyPatch) -> list[int]:

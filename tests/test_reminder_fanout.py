@@ -8,54 +8,26 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import bot.services.reminders as reminders
-from bot import services
 from bot.config import Settings
-from bot.domain.catalogue import AgencySpec, parse_catalogue
-from bot.domain.models import AgencyKind, Role
 from bot.i18n import Translator
+from bot.sandbox.province import reminded_province
 from storage import Storage, open_storage
 
 AGENCIES = 12
 DEADLINE = date(2030, 12, 20)  # a Friday
-CATALOGUE = """\
-programme:
-  code: FANOUT
-  title_vi: "Thử gửi nhắc"
-  title_en: "Fan-out"
-  horizon_year: 2030
-  reporting: {report_to: ROOT}
-elements:
-  - code: communes_total
-    name_vi: "Tổng số xã"
-    name_en: "Communes in total"
-    type: count
-    reporters: ["@district"]
-"""
 MOMENT = datetime.combine(date(2030, 12, 11), time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # before-7
 
 
 async def province(storage: Storage) -> list[int]:
-    root = AgencySpec(code="ROOT", name_vi="Tỉnh", name_en="Province", kind=AgencyKind.OTHER)
-    districts = [
-        AgencySpec(code=f"D{i:02d}", name_vi=f"Huyện {i}", name_en=f"D {i}", kind=AgencyKind.DISTRICT, parent="ROOT")
-        for i in range(AGENCIES)
-    ]
-    await storage.agencies.load((root, *districts))
-    await services.load_catalogue(storage, parse_catalogue(CATALOGUE, "fanout.yaml"))
-    await services.open_period(storage, "2030", programme_code="FANOUT", deadline=DEADLINE)
-    users = []
-    for index, district in enumerate(districts):
-        invite = await storage.users.create_invite(district.code, Role.FOCAL, timedelta(days=1))
-        await storage.users.redeem_invite(invite.token, 500 + index, f"Đầu mối {index}", None)
-        users.append(500 + index)
-    return users
+    """AGENCIES districts owing the period due on DEADLINE; their focal points are 500, 501, ..."""
+    return await reminded_province(storage, AGENCIES, DEADLINE, first_user=500)
 
 
 class WatchingOutbox:

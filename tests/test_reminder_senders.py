@@ -13,17 +13,14 @@ import signal
 import sqlite3
 import sys
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot import services
-from bot.domain.catalogue import AgencySpec, parse_catalogue
-from bot.domain.models import AgencyKind, Role
 from bot.sandbox import BotApiServer, Limits
+from bot.sandbox.province import reminded_province
 from storage import open_storage
-from tests.test_reminder_fanout import CATALOGUE, DEADLINE
+from tests.test_reminder_fanout import DEADLINE
 
 AGENCIES = 30
 FIRST_USER = 10_000
@@ -32,27 +29,10 @@ LEASE_SECONDS = 1.0
 
 
 async def province(path: Path, server: BotApiServer) -> list[int]:
-    """AGENCIES districts, each with one focal point, owing the open 2030 period; the focal points' ids."""
+    """AGENCIES districts, each with one focal point who has a chat on `server`, owing the open period."""
     storage = await open_storage(path)
     try:
-        root = AgencySpec(code="ROOT", name_vi="Tỉnh", name_en="Province", kind=AgencyKind.OTHER)
-        districts = [
-            AgencySpec(
-                code=f"D{i:02d}", name_vi=f"Huyện {i}", name_en=f"District {i}", kind=AgencyKind.DISTRICT, parent="ROOT"
-            )
-            for i in range(AGENCIES)
-        ]
-        await storage.agencies.load((root, *districts))
-        await services.load_catalogue(storage, parse_catalogue(CATALOGUE, "fanout.yaml"))
-        await services.open_period(storage, "2030", programme_code="FANOUT", deadline=DEADLINE)
-        users = []
-        for index, district in enumerate(districts):
-            invite = await storage.users.create_invite(district.code, Role.FOCAL, timedelta(days=1))
-            user_id = FIRST_USER + index
-            server.add_user(user_id, f"Đầu mối {index}")
-            await storage.users.redeem_invite(invite.token, user_id, f"Đầu mối {index}", None)
-            users.append(user_id)
-        return users
+        return await reminded_province(storage, AGENCIES, DEADLINE, first_user=FIRST_USER, server=server)
     finally:
         await storage.close()
 
