@@ -74,19 +74,20 @@ class AgencyRepository:
 
     async def merge(self, old_codes: list[str], into: str, on: date) -> None:
         """Merge agencies into a successor: they stop reporting, their values and history stay, their
-        assignments and focal points move to the successor."""
-        successor = await self.get(into)
-        if successor is None or successor.status is not AgencyStatus.ACTIVE:
-            raise AgencyError(f"{into}: no active agency with this code")
-        for code in old_codes:
-            agency = await self.get(code)
-            if agency is None:
-                raise AgencyError(f"{code}: no agency with this code")
-            if code == into:
-                raise AgencyError(f"{code}: cannot merge an agency into itself")
-            if agency.status is not AgencyStatus.ACTIVE:
-                raise AgencyError(f"{code}: already {agency.status.value}")
+        assignments and focal points move to the successor. Checked inside the write transaction, so a
+        rival change (another merge, a retirement) cannot slip between the check and the merge."""
         async with self.db.transaction() as connection:
+            successor = await self.get(into)
+            if successor is None or successor.status is not AgencyStatus.ACTIVE:
+                raise AgencyError(f"{into}: no active agency with this code")
+            for code in old_codes:
+                agency = await self.get(code)
+                if agency is None:
+                    raise AgencyError(f"{code}: no agency with this code")
+                if code == into:
+                    raise AgencyError(f"{code}: cannot merge an agency into itself")
+                if agency.status is not AgencyStatus.ACTIVE:
+                    raise AgencyError(f"{code}: already {agency.status.value}")
             for code in old_codes:
                 await connection.execute(
                     "UPDATE agencies SET status = 'merged', successor_code = ?, valid_to = ? WHERE code = ?",
@@ -107,13 +108,13 @@ class AgencyRepository:
 
     async def retire(self, code: str, on: date) -> None:
         """An agency that stops existing without a successor: it no longer owes anything; its values,
-        history and focal-point records stay."""
-        agency = await self.get(code)
-        if agency is None:
-            raise AgencyError(f"{code}: no agency with this code")
-        if agency.status is not AgencyStatus.ACTIVE:
-            raise AgencyError(f"{code}: already {agency.status.value}")
+        history and focal-point records stay. Checked inside the write transaction."""
         async with self.db.transaction() as connection:
+            agency = await self.get(code)
+            if agency is None:
+                raise AgencyError(f"{code}: no agency with this code")
+            if agency.status is not AgencyStatus.ACTIVE:
+                raise AgencyError(f"{code}: already {agency.status.value}")
             await connection.execute(
                 "UPDATE agencies SET status = 'retired', valid_to = ? WHERE code = ?",
                 (on.isoformat(), code),

@@ -28,11 +28,12 @@ class PeriodRepository:
         self.db = database
 
     async def open(self, programme_id: int, span: PeriodSpan, deadline: date, by: int | None = None) -> Period:
-        """Open a period; reopening an existing closed one sets it open with the new deadline."""
-        existing = await self.get(programme_id, span.code)
-        if existing and existing.state is PeriodState.LOCKED:
-            raise PeriodError(f"{span.code} is locked; unlock it first")
+        """Open a period; reopening an existing closed one sets it open with the new deadline. The state is
+        read inside the write transaction: a lock taken meanwhile by another admin is never undone."""
         async with self.db.transaction() as connection:
+            existing = await self.get(programme_id, span.code)
+            if existing and existing.state is PeriodState.LOCKED:
+                raise PeriodError(f"{span.code} is locked; unlock it first")
             await connection.execute(
                 "INSERT INTO periods (programme_id, code, kind, starts_on, ends_on, deadline, state,"
                 " ad_hoc) VALUES (?, ?, ?, ?, ?, ?, 'open', ?) ON CONFLICT (programme_id, code)"
@@ -61,9 +62,13 @@ class PeriodRepository:
         return period
 
     async def set_state(self, period: Period, state: PeriodState, by: int | None = None) -> Period:
+        """Move a period to `state`; the log records the state it really had (read in the transaction), not
+        the caller's copy, which another admin may have changed meanwhile."""
         async with self.db.transaction() as connection:
+            current = await self.get(period.programme_id, period.code)
+            old = current.state if current else period.state
             await connection.execute("UPDATE periods SET state = ? WHERE id = ?", (state.value, period.id))
-            await self._log(connection, period.programme_id, period.code, period.state, state, by)
+            await self._log(connection, period.programme_id, period.code, old, state, by)
         updated = await self.get(period.programme_id, period.code)
         assert updated is not None
         return updated

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot import services
-from storage import Storage, ValueConflict, open_storage
+from bot.domain.models import PeriodState
+from bot.domain.periods import parse_period
+from storage import PeriodError, Storage, ValueConflict, open_storage
 from storage.clock import to_text, utcnow
 
 BOUND = 30.0  # seconds: only to end a hung test
@@ -153,3 +155,32 @@ async def test_many_tasks_reading_and_writing_at_once(loaded: Storage) -> None:
     rows = await loaded.db.fetch_all('SELECT agency_code, number FROM "values" WHERE period_id = ?', (period.id,))
     expected = [(code, n) for n, code in enumerate(agencies) for _ in elements]
     assert len(agencies) > 10 and sorted((row[0], row[1]) for row in rows) == sorted(expected)
+
+
+async def test_a_period_change_logs_the_state_it_really_had_and_a_lock_is_never_undone(loaded: Storage) -> None:
+    period = await services.open_period(loaded, "2025", programme_code="HD-NQ30", deadline=None)
+    stale = period  # an admin's copy, taken while the period was open
+    await loaded.periods.set_state(period, PeriodState.LOCKED, by=1)  # another admin locks it meanwhile
+    await loaded.periods.set_state(stale, PeriodState.CLOSED, by=2)
+    rows = await loaded.db.fetch_all("SELECT old_state, new_state, changed_by FROM period_events ORDER BY id")
+    assert [tuple(row) for row in rows][-2:] == [("open", "locked", 1), ("locked", "closed", 2)]
+    await loaded.periods.set_state(stale, PeriodState.LOCKED, by=1)
+    with pytest.raises(PeriodError):  # reopening reads the state in its transaction: locked stays locked
+        await loaded.periods.open(period.programme_id, parse_period("2025"), period.deadline, by=2)
+    current = await loaded.periods.by_id(period.id)
+    assert current is not None and current.state is PeriodState.LOCKED
+
+
+async def test_two_admins_merging_one_agency_at_once_merge_it_once(loaded: Storage) -> None:
+    from datetime import date
+
+    from storage import AgencyError
+
+    results = await asyncio.gather(
+        loaded.agencies.merge(["SKHDT"], "STC", date(2025, 3, 1)),
+        loaded.agencies.merge(["SKHDT"], "SNV", date(2025, 3, 1)),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(result, AgencyError) for result in results) == 1
+    merged = await loaded.agencies.get("SKHDT")
+    assert merged is not None and merged.successor_code == ("STC" if results[0] is None else "SNV")
