@@ -1,5 +1,5 @@
 """P2, reminder fan-out: N focal points reminded through the whole stack (the reminder job's code, the
-real Application with AIORateLimiter, the local Bot API server over HTTP) while the server enforces a
+real Application with its PriorityRateLimiter, the local Bot API server over HTTP) while the server enforces a
 global limit of L messages per second and one per chat per second.
 
 Prints the achieved rate ÷ the limit (goal ≥ 0.95), the 429s the server had to send (goal 0) and the most
