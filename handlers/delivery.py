@@ -51,7 +51,9 @@ async def deliver(
             logger.warning("message to %s refused: %s", chat_id, error.message)
             return "failed"
         except (TimedOut, NetworkError) as error:
-            logger.warning("message to %s: outcome unknown (%s)", chat_id, error)
+            # The network watch (bot.network) has already warned once for the outage, and the outcome is in
+            # the reminder log (`reminders plan` lists it): a warning per message would flood a fan-out's log.
+            logger.debug("message to %s: outcome unknown (%s)", chat_id, error)
             return "unknown"
         except TelegramError as error:
             logger.warning("message to %s failed: %s", chat_id, error)
