@@ -5,7 +5,8 @@ catalogue and agencies, opens the 2025 period (deadline 5 December 2025) and inv
 every agency. Then it plays the season on a simulated clock: reminders go out, simulated focal points
 answer through the real conversation with plausible figures (some on time, some late, a few with typos
 that the bot refuses and they correct, one never), the escalation reaches the admin, and the admin asks
-for the summary and its files. Deterministic for a given seed.
+for the summary and its files. Deterministic for a given seed. The transcript is one timeline of the
+season (bot/sandbox/timeline.py); `--fast` plays it with a handful of agencies.
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ from bot.domain.models import DataElement, ElementType, Role
 from bot.domain.reminders import ReminderPolicy, schedule
 from bot.domain.workdays import shipped_calendar
 from bot.files.exports import summary_json
+from bot.i18n import Translator, translator
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
+from bot.sandbox.timeline import Mark, timeline
 from bot.services.summary import build_summary
 
 PROGRAMME = "HD-NQ30"
 DEADLINE = date(2025, 12, 5)
 ADMIN_ID = 900
 NEVER_ANSWERS = "H-NINHGIANG"
+FAST_AGENCIES = 8  # `--fast`: this many agencies take part, the one that never answers among them
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 GIVEN = ("Thị Lan", "Văn Minh", "Thu Hà", "Đức Anh", "Thị Hoa", "Quang Huy", "Ngọc Mai", "Văn Tú", "Thị Hằng")
 
@@ -108,6 +112,7 @@ class Cast:
     focal: dict[str, SimUser] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # agency code -> agency name
     answer_on: dict[str, str] = field(default_factory=dict)  # agency code -> slot after which it answers
+    people: dict[int, str] = field(default_factory=dict)  # chat id -> "name (agency)" for the transcript
 
 
 def _figure(rng: random.Random, element: DataElement, answered: dict[str, float]) -> float:
@@ -131,7 +136,10 @@ class Season:
     def __init__(self, seed: int, out: Path, lang: str, fast: bool, log: Callable[[str], None]) -> None:
         self.rng = random.Random(seed)
         self.out, self.lang, self.fast, self.log = out, lang, fast, log
-        self.clock = datetime(2025, 11, 1, 9, 0, tzinfo=UTC)
+        self.t = translator(lang)
+        self.clock = datetime(2025, 11, 1, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+        self.marks: list[Mark] = []
+        self.world: Any = None
 
     async def play(self) -> dict[str, Any]:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -140,6 +148,7 @@ class Season:
             stale.unlink()
         server = BotApiServer()
         await server.start()
+        self.world = server.world
         sandbox = SandboxClient(server.api_url)
         settings = Settings(
             bot_token=server.token,
@@ -154,33 +163,42 @@ class Season:
         application.bot_data.clock = lambda: self.clock
         try:
             async with polling(application):
-                result = await self._season(application, sandbox)
-            (self.out / "transcript.txt").write_text(transcript(server, self.lang), encoding="utf-8")
+                result, cast = await self._season(application, sandbox)
+            text = timeline(server.world, self.marks, cast.people, self.t)
+            (self.out / "transcript.txt").write_text(text, encoding="utf-8")
             return result
         finally:
             await sandbox.close()
             await server.stop()
 
-    async def _season(self, application: BotApplication, sandbox: SandboxClient) -> dict[str, Any]:
+    def _at(self, moment: datetime, heading: str | None = None) -> None:
+        """Move the simulated clock, and mark the transcript there."""
+        self.clock = moment
+        zone = self.t.zone
+        self.marks.append(Mark(len(self.world.journal), moment.astimezone(zone), heading))
+
+    async def _season(self, application: BotApplication, sandbox: SandboxClient) -> tuple[dict[str, Any], Cast]:
         storage = application.bot_data.storage
         await services.load_shipped(storage)
         period = await services.open_period(storage, "2025", programme_code=PROGRAMME, deadline=DEADLINE)
         programme = await storage.catalogue.programme(PROGRAMME)
         assert programme is not None
+        self._at(self.clock, self.t.gettext("Period {period} opened; focal points invited").format(period="2025"))
         cast = await self._invite(application, sandbox, sorted(await storage.catalogue.assignments(programme.id)))
         slots = schedule(ReminderPolicy(), shipped_calendar(), DEADLINE, DEADLINE + timedelta(days=7))
         moments = [(slot.name, slot.day) for slot in slots if slot.day >= date(2025, 11, 17)]
         moments.append(("escalate", shipped_calendar().shift(DEADLINE, 3)))
         moments.sort(key=lambda moment: moment[1])  # the clock only moves forward
         for step, (name, day) in enumerate(moments, start=1):
-            self.clock = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+            self._at(datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC), moment_heading(name, self.t))
             self.log(f"{progress(step, len(moments))} {day:%d/%m/%Y} {name}")
             await run_reminders(application, self.clock.astimezone(application.bot_data.settings.tzinfo))
             await sandbox.wait_idle()
             for code in [c for c, slot in cast.answer_on.items() if slot == name]:
-                self.clock += timedelta(minutes=30)
+                self._at(self.clock + timedelta(minutes=30))
                 await self._report(application, cast, code)
         admin = cast.admin
+        self._at(self.clock + timedelta(hours=1), self.t.gettext("The consolidating agency asks for the summary"))
         escalation = await admin.expect("🚨", timeout=30)
         if cast.names[NEVER_ANSWERS] not in escalation.text:
             raise DemoFailed("the escalation does not list the agency that never answered")
@@ -196,16 +214,18 @@ class Season:
         result = summary_json(await build_summary(storage, period))
         (self.out / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         (self.out / "summary.txt").write_text(summary.text + "\n", encoding="utf-8")
-        return result
+        return result, cast
 
     async def _invite(self, application: BotApplication, sandbox: SandboxClient, codes: list[str]) -> Cast:
         storage = application.bot_data.storage
         admin = await sandbox.user(ADMIN_ID, "Quản trị Sở KH&ĐT", language_code=self.lang)
         cast = Cast(admin)
+        cast.people[ADMIN_ID] = admin.name
         await self._start(admin)
         answering = [c for c in codes if c != NEVER_ANSWERS]
-        if self.fast:
-            answering = answering[:: max(1, len(answering) // 10)]
+        if self.fast:  # fewer agencies take part; the others are simply not invited, and show as missing
+            answering = answering[:: max(1, len(answering) // (FAST_AGENCIES - 1))][: FAST_AGENCIES - 1]
+            codes = sorted([*answering, NEVER_ANSWERS])
         plan = ["before-7"] * 3 + ["before-3"] * 4 + ["before-1"] * 4 + ["due"] * 3 + ["overdue-2"] * 2
         for index, code in enumerate(codes):
             agency = await storage.agencies.get(code)
@@ -216,8 +236,10 @@ class Season:
             user = await sandbox.user(2000 + index, name, language_code=self.lang)
             await user.command("start", invite.token)
             await user.expect("Chào mừng" if self.lang == "vi" else "Welcome")
+            await user.expect("/report")  # the status that follows the welcome, before the next person starts
             await self._start(user)
             cast.focal[code] = user
+            cast.people[user.id] = f"{name} ({cast.names[code]})"
             if code in answering:
                 cast.answer_on[code] = plan[answering.index(code) * len(plan) // len(answering)]
         return cast
@@ -265,42 +287,22 @@ def progress(step: int, total: int, width: int = 20) -> str:
     return f"[{'#' * filled}{'-' * (width - filled)}]"
 
 
-def transcript(server: BotApiServer, lang: str) -> str:
-    """Every chat in order: what each person sent and what the bot answered (edits left out)."""
-    bot_label = "Bot"
-    lines = []
-    sent_by_user: dict[int, list[tuple[int, str]]] = {}
-    for update in server.world.history.values():
-        message = update.get("message")
-        if message and "text" in message:
-            sent_by_user.setdefault(message["chat"]["id"], []).append((message["message_id"], message["text"]))
-        query = update.get("callback_query")
-        if query:
-            label = next(
-                (
-                    b["text"]
-                    for row in (query["message"].get("reply_markup") or {}).get("inline_keyboard", [])
-                    for b in row
-                    if b.get("callback_data") == query["data"]
-                ),
-                query["data"],
-            )
-            sent_by_user.setdefault(query["from"]["id"], []).append((query["message"]["message_id"], f"[{label}]"))
-    for chat_id, chat in sorted(server.world.chats.items()):
-        name = chat.user["first_name"]
-        lines.append(f"\n=== {name} ({chat_id}) ===")
-        entries = [(number, 0, f"{name}: {text}") for number, text in sent_by_user.get(chat_id, [])]
-        entries += [
-            (
-                event["message"]["message_id"],
-                1,
-                f"{bot_label}: {event['message'].get('text') or event['message'].get('caption') or '[file]'}",
-            )
-            for event in chat.events
-            if event["kind"] == "send"
-        ]
-        lines += [text for _, _, text in sorted(entries)]
-    return "\n".join(lines).strip() + "\n"
+def moment_heading(name: str, t: Translator) -> str:
+    """A reminder slot's name (`before-7`, `due`, `overdue-2`, `escalate`) as the transcript's day heading."""
+    kind, _, number = name.partition("-")
+    if kind == "before":
+        n = int(number)
+        return t.ngettext(
+            "Reminders, {n} working day before the deadline", "Reminders, {n} working days before the deadline", n
+        ).format(n=n)
+    if kind == "overdue":
+        n = int(number)
+        return t.ngettext(
+            "Reminders, {n} working day after the deadline", "Reminders, {n} working days after the deadline", n
+        ).format(n=n)
+    if kind == "due":
+        return t.gettext("Reminders on the deadline day")
+    return t.gettext("Late agencies escalated to the admins")
 
 
 def run_demo(seed: int, out: Path | None, lang: str, fast: bool) -> int:
@@ -317,12 +319,20 @@ def run_demo(seed: int, out: Path | None, lang: str, fast: bool) -> int:
         return 1
     print((folder / "transcript.txt").read_text(encoding="utf-8"))
     print((folder / "summary.txt").read_text(encoding="utf-8"))
-    completeness = result["completeness"]
-    print(
-        f"{completeness['submitted']}/{completeness['expected']} agencies submitted "
-        f"({completeness['on_time']} on time, {completeness['late']} late) in {time.perf_counter() - started:.0f} s."
-    )
-    print(
-        f"Files: {', '.join(sorted(p.name for p in folder.iterdir() if not p.name.startswith('demo.db')))} in {folder}"
-    )
+    print(closing_line(result["completeness"], time.perf_counter() - started, translator(lang)))
+    files = ", ".join(sorted(p.name for p in folder.iterdir() if not p.name.startswith("demo.db")))
+    print(translator(lang).gettext("Files: {files} in {folder}").format(files=files, folder=folder))
     return 0
+
+
+def closing_line(completeness: dict[str, int], seconds: float, t: Translator) -> str:
+    """How the season ended, in the run's language."""
+    return t.gettext(
+        "{submitted}/{expected} agencies submitted ({on_time} on time, {late} late); the demo took {seconds} s."
+    ).format(
+        submitted=completeness["submitted"],
+        expected=completeness["expected"],
+        on_time=completeness["on_time"],
+        late=completeness["late"],
+        seconds=t.number(round(seconds), digits=0),
+    )

@@ -132,6 +132,7 @@ async def _store(server: BotSide, chat: Chat, content: dict[str, Any]) -> dict[s
     }
     chat.bot_messages[message["message_id"]] = message
     chat.events.append({"kind": "send", "message": dict(message)})
+    server.world.journal.append((chat.user["id"], "send", dict(message)))
     server.record_send(chat.user["id"])
     await server.world.notify()
     return message

@@ -112,6 +112,8 @@ class World:
         self.chats: dict[int, Chat] = {}
         self.updates: list[dict[str, Any]] = []  # pending, oldest first, not yet confirmed
         self.history: dict[int, dict[str, Any]] = {}  # every update ever queued, for replays
+        # Everything that happened in every chat, in the order it happened: (chat id, "update" or "send", payload).
+        self.journal: list[tuple[int, str, dict[str, Any]]] = []
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
@@ -148,6 +150,7 @@ class World:
         update_id = next(self._update_ids)
         update: dict[str, Any] = {"update_id": update_id, kind: payload}
         self.history[update_id] = update
+        self.journal.append((_sender(payload), "update", update))
         self.updates.append(update)
         await self.notify()
         return update
@@ -180,6 +183,11 @@ class World:
         self.files[stored.file_id] = stored
         self.files_by_path[stored.path] = stored
         return stored
+
+
+def _sender(payload: dict[str, Any]) -> int:
+    """The user an update comes from (0 when it names none)."""
+    return int((payload.get("from") or payload.get("chat") or {}).get("id", 0))
 
 
 def _kind(update: dict[str, Any]) -> str:
