@@ -71,7 +71,9 @@ async def filed_season(storage: Storage) -> FiledSeason:
         status = ValueStatus.OFFICIAL if agency == "CTK" else ValueStatus.PRELIMINARY
         await storage.values.save(current, agency, element, number=number, by=by, status=status, now=NOW)
     await storage.values.save(current, "SYT", "doctors", number=2100, note="Tính cả bác sĩ hợp đồng", by=LAN, now=NOW)
-    await storage.values.save(current, "SYT", "electronic_health_records", text="in_progress", number=40, by=LAN)
+    await storage.values.save(
+        current, "SYT", "electronic_health_records", text="in_progress", number=40, by=LAN, now=NOW
+    )
     await storage.values.save(current, "SXD", "kinh_mon_city_class_3", text="yes", by=MINH, now=NOW)
     await storage.values.submit(current, "SYT", LAN, datetime(2026, 12, 1, 2, 15, tzinfo=UTC), on_time=True)
     await storage.values.submit(current, "SXD", MINH, datetime(2026, 12, 7, 9, 0, tzinfo=UTC), on_time=False)

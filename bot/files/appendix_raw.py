@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from bot.domain import aggregation
 from bot.domain.models import Answer, ElementType, ValueStatus
@@ -48,12 +49,7 @@ def raw_sheet(
     sheet: Any, summary: Summary, figures: Sequence[aggregation.Figure], t: Translates, inputs: FileInputs
 ) -> None:
     """One row per answer: agency, item, unit, kind of answer, figure, text, how final, note, who, when."""
-    for column, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.paperSize = 9  # A4
-    sheet.page_setup.orientation = "landscape"
+    _layout(sheet)
     thin = Side(style="thin")
     bold = Font(name=FONT, size=TABLE_SIZE, bold=True)
     header = [
@@ -102,3 +98,16 @@ def raw_sheet(
                 entered,
             ]
         )
+
+
+def _layout(sheet: Any) -> None:
+    """Widths, the frozen title row and the print setup, which a write-only sheet needs before its rows."""
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as long as it runs
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.row_dimensions[1].height = 33  # two lines of a wrapped title

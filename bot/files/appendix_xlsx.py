@@ -152,7 +152,11 @@ def status_sheet(sheet: FormSheet, summary: Summary, t: Translates, inputs: File
     when = "hh:mm dd/mm/yyyy" if t.locale == "vi" else "yyyy-mm-dd hh:mm"
     for number, report in enumerate(summary.agencies, start=1):
         submission = report.submission
-        missing = "; ".join(summary.elements[c].name(t.locale) for c in report.missing if c in summary.elements)
+        missing = (
+            t.gettext("all items")
+            if report.missing and len(report.missing) == report.owed
+            else "; ".join(summary.elements[c].name(t.locale) for c in report.missing if c in summary.elements)
+        )
         submitted = local_time(submission.submitted_at, t) if submission else t.gettext("not submitted")
         on_time = (t.gettext("yes") if submission.on_time else t.gettext("no")) if submission else ""
         cells = [

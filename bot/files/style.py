@@ -97,6 +97,8 @@ class StatusStyle:
 
 # One line per status, keyed by the status's value so that a status the domain adds later (such as "cannot
 # be assessed yet") needs one line here and nothing else; an unknown one is drawn grey.
+# TODO(lead): once bot.domain.progress.Status has its "cannot be assessed yet" member, check that its value
+# is "not_assessable" (else rename the key below); the chart's legend and the report's counts list it then.
 STATUSES: dict[str, StatusStyle] = {
     "achieved": StatusStyle("C6EFCE", "#2e7d32", grey=False),
     "on_track": StatusStyle("DDEBF7", "#1565c0", grey=False),
@@ -120,7 +122,7 @@ def decimals(unit: str, element_type: ElementType | None = None) -> int:
     """How many decimals a figure in `unit` shows: 0 for counts ("7 đô thị", "1.970.000 người"), 1 for
     percentages and amounts of money ("-2,9 %", "1.234,5 tỷ đồng"), 2 for rates per something
     ("37,06 giường/vạn dân", "76,42 triệu đồng/người/năm")."""
-    if element_type is ElementType.COUNT:
+    if element_type in (ElementType.COUNT, ElementType.TASK):  # a task's figure is its whole percent done
         return 0
     text = unit.strip().lower()
     if text.startswith("%"):

@@ -39,9 +39,11 @@ def font(size: int = TABLE_SIZE, *, bold: bool = False, italic: bool = False, un
 
 
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="top")
-TOP = Alignment(vertical="top")
+# Cells of a row are centred vertically, as in printed forms: a number beside a three-line name sits in
+# the middle of its row.
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+RIGHT = Alignment(horizontal="right", vertical="center")
+TOP = Alignment(vertical="center")
 
 
 class FormSheet:
@@ -111,7 +113,7 @@ class FormSheet:
         """The height of a row whose wrapped cells hold `texts` (text, column width in characters)."""
         lines = 1
         for text, width in texts:
-            per_line = max(width * 1.15 * TABLE_SIZE / size - 1, 1)
+            per_line = max(width * 1.1 * TABLE_SIZE / size - 1, 1)  # Times is narrower than the width's unit
             lines = max(lines, sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")))
         return lines * LINE_HEIGHT * size / TABLE_SIZE
 
