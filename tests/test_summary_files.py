@@ -167,3 +167,33 @@ def test_decimals_follow_the_unit() -> None:
     assert decimals("giường/vạn dân") == 2 and decimals("triệu đồng/người/năm") == 2
     assert place_from("Ủy ban nhân dân thành phố Hải Phòng") == "Hải Phòng"
     assert place_from("Hai Phong City People's Committee") == "Hai Phong" and place_from("Sở Y tế") == ""
+
+
+def test_the_command_line_writes_the_report_and_the_vietnamese_csv(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    async def build() -> None:
+        storage = await open_storage(tmp_path / "cli.db")
+        try:
+            await filed_season(storage)
+        finally:
+            await storage.close()
+
+    asyncio.run(build())
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
+    environment |= {"DATABASE_URL": str(tmp_path / "cli.db"), "DEFAULT_LOCALE": "vi"}
+
+    def bot(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "bot", "summary", "--period", "2026", "--programme", "HD-NQ30", *args]
+        return subprocess.run(command, capture_output=True, env=environment, cwd=tmp_path, timeout=120)
+
+    assert bot("--format", "docx", "--out", "bao_cao.docx").returncode == 0
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "bao_cao.docx")).paragraphs)
+    assert "BÁO CÁO" in text and "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text
+    assert "Sở Tài nguyên và Môi trường giải trình về chỉ tiêu 29" in text
+    shown = bot("--format", "csv_vi")
+    assert shown.returncode == 0 and shown.stdout.startswith(b"\xef\xbb\xbfSTT;")
+    assert bot("--format", "docx").returncode != 0  # a binary file needs --out
