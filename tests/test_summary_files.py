@@ -154,6 +154,13 @@ def test_the_csv_is_rounded_as_the_table_in_both_dialects(season: FiledSeason) -
 def test_the_chart_draws_negatives_and_no_data(season: FiledSeason) -> None:
     pixels = imread(io.BytesIO(render(season, "png")), format="png")
     assert pixels.shape[0] > pixels.shape[1] > 1000
+
+    def drawn(colour: str) -> int:
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        return int((abs(pixels[:, :, :3] - rgb).max(axis=2) < 0.02).sum())
+
+    assert drawn("#c62828") > 1200  # urbanisation, off track and below zero: a bar (the legend's swatch is ~400)
+    assert drawn("#9e9e9e") > 3000  # the grey stubs of the indicators without data, not only the swatch
     from bot.files.table import rows
 
     shown = rows(season.summary, translator("vi"))
