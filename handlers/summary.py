@@ -1,5 +1,6 @@
 """/summary and /status for admins and viewers: the provincial picture of a period, its details, and the
-Excel, CSV and chart files. Every button rebuilds the summary from the database, so it is never stale.
+files: the Excel appendix, the draft report in Word, the chart and CSV (plain, and for Excel in Vietnamese).
+Every button rebuilds the summary from the database, so it is never stale.
 The files are rendered in a worker thread, so that focal points' answers are answered meanwhile."""
 
 from __future__ import annotations
@@ -16,9 +17,16 @@ from bot.domain.models import Period
 from bot.domain.rendering import esc
 from bot.domain.summary import Summary
 from bot.domain.summary_text import indicator_detail, numbered, status_board, summary_messages
-from bot.files.exports import summary_file
+from bot.files.exports import KINDS, SUFFIXES, summary_file
 from bot.i18n import Translator
-from bot.services.summary import build_summary, every_answer, find_period, indicator_answers, period_by_id
+from bot.services.summary import (
+    build_summary,
+    every_answer,
+    file_inputs,
+    find_period,
+    indicator_answers,
+    period_by_id,
+)
 from handlers.common import keyboard, reply, who
 
 
@@ -52,9 +60,12 @@ def summary_buttons(summary: Summary, t: Translator, page: int, pages: int) -> I
     rows.append(
         [
             (t.gettext("📥 Excel"), f"s:xlsx:{period}"),
-            (t.gettext("📄 CSV"), f"s:csv:{period}"),
+            (t.gettext("📝 Word report"), f"s:docx:{period}"),
             (t.gettext("📊 Chart"), f"s:png:{period}"),
         ]
+    )
+    rows.append(
+        [(t.gettext("📄 CSV"), f"s:csv:{period}"), (t.gettext("📄 CSV (Excel, Vietnamese)"), f"s:csv_vi:{period}")]
     )
     return keyboard(rows)
 
@@ -108,7 +119,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _ask_indicator(update, context, period)
     elif action == "ind" and argument.isdigit():
         await _send_indicator(update, context, period, int(argument))
-    elif action in ("xlsx", "csv", "png"):
+    elif action in KINDS:
         await _send_file(update, context, period, action)
 
 
@@ -153,14 +164,16 @@ async def _send_indicator(update: Update, context: BotContext, period: Period, n
 
 
 async def _send_file(update: Update, context: BotContext, period: Period, kind: str) -> None:
-    """The summary as an Excel workbook, a CSV file or a chart (`kind` is xlsx, csv or png)."""
+    """The summary as a file: the Excel appendix, the Word draft, CSV or the chart (`kind`: one of KINDS)."""
     chat = update.effective_chat
     assert chat is not None
     t = who(context).t
     await chat.send_chat_action("upload_document")
     summary = await build_summary(context.storage, period, context.now())
-    figures = await every_answer(context.storage, period) if kind == "xlsx" else []
-    data = await asyncio.to_thread(summary_file, kind, summary, figures, t)  # openpyxl, matplotlib: off the loop
+    figures = await every_answer(context.storage, period) if kind in ("xlsx", "docx") else []
+    inputs = await file_inputs(context.storage, summary, figures)
+    # openpyxl, python-docx, matplotlib: off the event loop
+    data = await asyncio.to_thread(summary_file, kind, summary, figures, t, inputs)
     name = f"tong_hop_{period.programme_code}_{period.code}"
     if kind == "png":
         await chat.send_photo(
@@ -169,7 +182,7 @@ async def _send_file(update: Update, context: BotContext, period: Period, kind: 
         )
         return
     await chat.send_document(
-        InputFile(data, filename=f"{name}.{kind}"),
+        InputFile(data, filename=name + SUFFIXES[kind]),
         caption=t.gettext("Summary of period {period} ({programme})").format(
             period=esc(period.code), programme=esc(period.programme_code)
         ),

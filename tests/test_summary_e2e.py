@@ -48,29 +48,26 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     workbook = openpyxl.load_workbook(io.BytesIO(await sandbox.file(document.document["file_id"])))
     assert workbook.sheetnames == ["Tổng hợp", "Tình hình nộp", "Số liệu gốc"]
     sheet = workbook["Tổng hợp"]
-    assert [cell.value for cell in sheet[5]] == [
-        "STT",
-        "Chỉ tiêu",
-        "Đơn vị",
-        "Mục tiêu 2030",
-        "Kết quả kỳ báo cáo",
-        "Kỳ trước",
-        "Tiến độ",
-        "Đánh giá",
-        "Ghi chú",
-    ]
-    assert sheet.freeze_panes == "A6"
-    rows = {row[1]: row for row in sheet.iter_rows(min_row=6, values_only=True) if row[0]}
+    assert sheet["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and sheet["A2"].value == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
+    assert [cell.value for cell in sheet[10]][:4] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu 2030"]
+    assert [cell.value for cell in sheet[11]][4:6] == ["Kỳ 2025", "Kỳ 2026"]
+    assert sheet.freeze_panes == "A13"
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=13, values_only=True) if isinstance(row[0], int)}
     beds = rows["Số giường bệnh trên 1 vạn dân"]
     assert beds[2] == "giường/vạn dân" and beds[3] == "đạt 40,5 giường bệnh/vạn dân"
-    assert round(beds[4], 2) == 37.06 and beds[7] == "đúng tiến độ" and beds[5] is not None  # up from 2025
+    assert beds[5] == 37.06 and beds[7] == "đúng tiến độ" and beds[4] is not None  # up from 2025
     doctors = rows["Số bác sĩ trên 1 vạn dân"]
     assert "Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng" in doctors[8]
     assert len(rows) == 36
-    completeness = [row for row in workbook["Tình hình nộp"].iter_rows(min_row=4, values_only=True)]
-    assert len(completeness) == 30 and any(row[1] == "Sở Y tế" and row[5] == "có" for row in completeness)
+    completeness = [row for row in workbook["Tình hình nộp"].iter_rows(min_row=13, values_only=True)]
+    assert sum(isinstance(row[0], int) for row in completeness) == 30
+    assert any(row[1] == "Sở Y tế" and row[5] == "có" for row in completeness)
     raw = list(workbook["Số liệu gốc"].iter_rows(min_row=2, values_only=True))
-    assert ("SYT", "Số giường bệnh", "giường", "value", 7300) in [row[:5] for row in raw]
+    assert ("Sở Y tế", "Số giường bệnh", "giường", "có số liệu", 7300) in [row[:5] for row in raw]
+
+    await admin.press("📝 Dự thảo báo cáo (Word)")
+    report = await admin.expect("Tổng hợp kỳ 2026 (HD-NQ30)")
+    assert report.document is not None and report.document["file_name"] == "tong_hop_HD-NQ30_2026.docx"
 
     await admin.press("📊 Biểu đồ")
     chart = await admin.expect("Tiến độ thực hiện các mục tiêu")
@@ -82,6 +79,10 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     csv_message = await admin.expect("Tổng hợp kỳ 2026")
     content = await sandbox.file(csv_message.document["file_id"])  # type: ignore[index]
     assert content.startswith(b"\xef\xbb\xbf") and "Số giường bệnh trên 1 vạn dân" in content.decode("utf-8-sig")
+    await admin.press("📄 CSV (Excel tiếng Việt)")
+    excel = await admin.expect("Tổng hợp kỳ 2026")
+    assert excel.document is not None and excel.document["file_name"] == "tong_hop_HD-NQ30_2026_excel_vi.csv"
+    assert ";37,06;" in (await sandbox.file(excel.document["file_id"])).decode("utf-8-sig")
 
 
 async def test_details_and_the_status_board(season: Season, sandbox: SandboxClient) -> None:

@@ -1,4 +1,5 @@
-"""`python -m bot summary`: the provincial summary from the shell, as text, JSON, Excel, CSV or PNG."""
+"""`python -m bot summary`: the provincial summary from the shell, as text, JSON, the Excel appendix, the
+draft report in Word, CSV (plain or for Excel in Vietnamese) or the chart."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from pathlib import Path
 from bot.cli.common import Command, Subcommands, UserError, write_output
 from bot.config import Settings
 from bot.domain.summary_text import summary_messages
-from bot.files.exports import summary_csv, summary_json, summary_png, summary_xlsx
+from bot.files.exports import summary_file, summary_json
 from bot.i18n import Translator, translator
-from bot.services.summary import build_summary, find_period
+from bot.services.summary import build_summary, every_answer, file_inputs, find_period
 from storage import Storage
 
-FORMATS = ("text", "json", "xlsx", "csv", "png")
+FORMATS = ("text", "json", "xlsx", "docx", "csv", "csv_vi", "png")
+BINARY = ("xlsx", "docx", "png")
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -26,7 +28,13 @@ def add_parser(commands: Subcommands) -> None:
     summary = commands.add_parser("summary", help="the provincial summary of a period")
     summary.add_argument("--period", required=True, help="period code, e.g. 2025")
     summary.add_argument("--programme", help="programme code (needed if several have the period)")
-    summary.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, xlsx, csv or png")
+    summary.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, xlsx (the appendix), docx (the draft report), csv, csv_vi (CSV for Excel in "
+        "Vietnamese: ';' and a decimal comma) or png (the chart)",
+    )
     summary.add_argument("--out", type=Path, help="write to this file instead of standard output")
     summary.add_argument("--lang", choices=("vi", "en"), help="language of the text and files (DEFAULT_LOCALE)")
 
@@ -51,15 +59,13 @@ async def summary(arguments: argparse.Namespace, settings: Settings, storage: St
         data = "\n".join(plain(page) for page in summary_messages(result, t)).encode() + b"\n"
     elif arguments.format == "json":
         data = json.dumps(summary_json(result), ensure_ascii=False, indent=2).encode() + b"\n"
-    elif arguments.format == "xlsx":
-        data = summary_xlsx(result, await storage.values.figures(result.period.id), t)
-    elif arguments.format == "csv":
-        data = summary_csv(result, t)
     else:
-        data = summary_png(result, t)
+        figures = await every_answer(storage, result.period)
+        inputs = await file_inputs(storage, result, figures)
+        data = summary_file(arguments.format, result, figures, t, inputs)
     if arguments.out:
         write_output(arguments.out, data, t)
-    elif arguments.format in ("xlsx", "png"):
+    elif arguments.format in BINARY:
         raise UserError(t.gettext("A {format} file needs --out FILE.").format(format=arguments.format))
     else:
         sys.stdout.buffer.write(data)

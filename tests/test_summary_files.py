@@ -1,0 +1,209 @@
+"""The summary's files read back: the Excel appendix in the state form, the draft Word report against the
+JSON summary, the CSV's rounding in both dialects, and the chart for a period with negatives and no data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from matplotlib.image import imread
+
+from bot.files.exports import summary_file, summary_json
+from bot.files.style import decimals, place_from
+from bot.i18n import translator
+from storage import open_storage
+from tests.summary_season import FiledSeason, filed_season
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory: pytest.TempPathFactory) -> FiledSeason:
+    import asyncio
+
+    async def build() -> FiledSeason:
+        storage = await open_storage(Path(tmp_path_factory.mktemp("files")) / "files.db")
+        try:
+            return await filed_season(storage)
+        finally:
+            await storage.close()
+
+    return asyncio.run(build())
+
+
+def render(season: FiledSeason, kind: str, locale: str = "vi") -> bytes:
+    return summary_file(kind, season.summary, season.figures, translator(locale), season.inputs)
+
+
+def test_the_workbook_is_in_the_state_form(season: FiledSeason) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx")))
+    assert workbook.sheetnames == ["Tổng hợp", "Tình hình nộp", "Số liệu gốc"]
+    sheet = workbook["Tổng hợp"]
+    assert sheet["A1"].value == "UBND TỈNH HẢI DƯƠNG" and sheet["A2"].value == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
+    assert sheet["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and sheet["D1"].font.b
+    assert sheet["D2"].value == "Độc lập - Tự do - Hạnh phúc"
+    cells = [str(c.value) for row in sheet.iter_rows(max_row=12) for c in row if c.value]
+    assert "Biểu số 01" in cells and "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in cells
+    assert any(c.startswith("(Kèm theo Báo cáo số …") and "của Sở Kế hoạch và Đầu tư" in c for c in cells)
+    header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "STT")
+    assert sheet.cell(header, 5).value == "Kết quả thực hiện"
+    assert [sheet.cell(header + 1, c).value for c in (5, 6)] == ["Kỳ 2025", "Kỳ 2026"]
+    assert [sheet.cell(header + 2, c).value for c in range(1, 10)] == [f"({n})" for n in range(1, 10)]
+    assert f"A{header}:A{header + 1}" in {str(m) for m in sheet.merged_cells.ranges}
+    assert sheet.print_title_rows == f"${header}:${header + 2}" and sheet.freeze_panes == f"A{header + 3}"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_margins.left == pytest.approx(30 / 25.4)
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=header + 3) if isinstance(r[0].value, int)}
+    assert len(rows) == 36
+    areas = [r[0].value for r in sheet.iter_rows(min_row=header + 3) if r[0].value in ("I", "II", "III", "IV", "V")]
+    assert areas == ["I", "II", "III", "IV", "V"]
+    urban, per_head, ghg = (
+        rows["Tổng số đô thị"],
+        rows["GRDP bình quân đầu người"],
+        rows["Mức giảm lượng phát thải khí nhà kính"],
+    )
+    assert urban[5].value == 21 and urban[5].number_format == "#,##0"  # a count: never "21,00 đô thị"
+    assert per_head[5].value == 76.42 and per_head[5].number_format == "#,##0.00"
+    assert ghg[5].value == -2.9 and ghg[5].number_format == "#,##0.0"
+    assert rows["Tỷ lệ đô thị hóa"][6].value < 0  # moved away from the target since the baseline
+    for cell in urban:
+        assert cell.font.name == "Times New Roman" and cell.border.left.style == "thin"
+        assert cell.border.bottom.style == "thin"
+    values = [str(c.value) for row in sheet.iter_rows(min_row=header + 40) for c in row if c.value]
+    assert "Hải Dương, ngày ……… tháng ……… năm 2026" in values
+    assert {"NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"} <= set(values)
+
+
+def test_the_status_and_raw_sheets_speak_the_readers_language(season: FiledSeason) -> None:
+    workbook = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx")))
+    status = workbook["Tình hình nộp"]
+    assert status["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    rows = {r[1]: r for r in status.iter_rows(values_only=True) if isinstance(r[0], int)}
+    assert len(rows) == 30
+    health = rows["Sở Y tế"]
+    assert health[4].strftime("%H:%M %d/%m/%Y") == "09:15 01/12/2026" and health[5] == "có"  # 02:15 UTC
+    assert rows["Sở Xây dựng"][5] == "không" and rows["Công an tỉnh"][4] == "chưa nộp"
+    raw = list(workbook["Số liệu gốc"].iter_rows(values_only=True))
+    assert raw[0][:5] == ("Cơ quan", "Mục", "Đơn vị tính", "Trả lời", "Số liệu")
+    words = {cell for row in raw for cell in row if isinstance(cell, str)}
+    assert not words & {"value", "preliminary", "official", "in_progress", "yes", "SYT", "CTK"}
+    beds = next(row for row in raw if row[1] == "Số giường bệnh")
+    assert beds[0] == "Sở Y tế" and beds[3] == "có số liệu" and beds[4] == 7300 and beds[6] == "sơ bộ"
+    assert beds[8] == "Nguyễn Thị Lan" and beds[9].strftime("%H:%M %d/%m/%Y") == "10:30 08/12/2026"
+    task = next(row for row in raw if row[1].startswith("Lập hồ sơ sức khỏe điện tử"))
+    assert task[5] == "đang thực hiện"
+
+
+def test_the_word_report_says_what_the_summary_says(season: FiledSeason) -> None:
+    data = summary_json(season.summary)
+    document = docx.Document(io.BytesIO(render(season, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    header = [c.text for c in document.tables[0].rows[0].cells]
+    assert header[0] == "UBND TỈNH HẢI DƯƠNG\nSỞ KẾ HOẠCH VÀ ĐẦU TƯ\nSố: ………/BC-………"
+    assert header[1].startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHải Dương, ngày")
+    for heading in (
+        "I. TÌNH HÌNH BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ",
+        "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+        "III. TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ",
+        "IV. GIẢI TRÌNH CỦA CÁC CƠ QUAN, ĐƠN VỊ",
+        "V. CÁC CƠ QUAN, ĐƠN VỊ CHƯA NỘP BÁO CÁO",
+    ):
+        assert heading in text
+    done = data["completeness"]
+    assert (
+        f"{done['submitted']}/{done['expected']} cơ quan, đơn vị đã nộp báo cáo kỳ 2026 (hạn nộp 05/12/2026), "
+        f"trong đó {done['on_time']} đúng hạn, {done['late']} trễ hạn; {done['not_submitted']} cơ quan" in text
+    )
+    statuses = [i["status"] for i in data["indicators"]]
+    assert f"Trong {len(statuses)} chỉ tiêu của Chương trình: {statuses.count('achieved')} đã đạt," in text
+    ghg = next(i for i in data["indicators"] if i["code"] == "GHG_EMISSIONS")
+    assert ghg["value"] == -2.9 and "29. Mức giảm lượng phát thải khí nhà kính: -2,9 % (kỳ 2025: -1,2 %)" in text
+    assert "Số giường bệnh trên 1 vạn dân: 37,06 giường/vạn dân" in text
+    assert "hoàn thành 40 %" in text and "Hai nhà máy mới đi vào hoạt động trong năm" in text
+    assert "Công an tỉnh: còn thiếu 1/1 mục." in text
+    appendix = document.tables[-1]
+    assert [c.text for c in appendix.rows[1].cells] == [f"({n})" for n in range(1, 9)]
+    assert len([r for r in appendix.rows if r.cells[0].text.isdigit()]) == len(statuses)
+
+
+def test_the_english_report_and_workbook(season: FiledSeason) -> None:
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(render(season, "docx", "en"))).paragraphs)
+    assert "I. REPORTING BY THE AGENCIES" in text and "2 of 30 agencies" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx", "en"))).worksheets[0]
+    assert sheet["A1"].value == "HAI DUONG PROVINCIAL PEOPLE'S COMMITTEE"
+    assert sheet["A2"].value == "DEPARTMENT OF PLANNING AND INVESTMENT"
+    values = [str(c.value) for row in sheet.iter_rows(min_row=40) for c in row if c.value]
+    assert "Hai Duong, ……… ……… 2026" in values and "HEAD OF AGENCY" in values
+
+
+def test_the_csv_is_rounded_as_the_table_in_both_dialects(season: FiledSeason) -> None:
+    plain = render(season, "csv")
+    excel = render(season, "csv_vi")
+    assert plain.startswith(b"\xef\xbb\xbf") and excel.startswith(b"\xef\xbb\xbf")
+    rows = {row[1]: row for row in csv.reader(io.StringIO(plain.decode("utf-8-sig")))}
+    assert rows["GRDP bình quân đầu người"][4:7] == ["72.45", "76.42", "38.2"]
+    assert rows["Tổng số đô thị"][5] == "21" and rows["Mức giảm lượng phát thải khí nhà kính"][5] == "-2.9"
+    assert rows["Tỷ lệ đô thị hóa"][5] == "33.0"
+    vi = {row[1]: row for row in csv.reader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";")}
+    assert vi["GRDP bình quân đầu người"][4:7] == ["72,45", "76,42", "38,2"]
+    assert vi["Chỉ tiêu"][3] == "Mục tiêu 2030" and len(vi) == 37
+    assert not any("e-" in cell or cell.count(".") > 1 for row in rows.values() for cell in row[4:7])
+
+
+def test_the_chart_draws_negatives_and_no_data(season: FiledSeason) -> None:
+    pixels = imread(io.BytesIO(render(season, "png")), format="png")
+    assert pixels.shape[0] > pixels.shape[1] > 1000
+
+    def drawn(colour: str) -> int:
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        return int((abs(pixels[:, :, :3] - rgb).max(axis=2) < 0.02).sum())
+
+    assert drawn("#c62828") > 1200  # urbanisation, off track and below zero: a bar (the legend's swatch is ~400)
+    assert drawn("#9e9e9e") > 3000  # the grey stubs of the indicators without data, not only the swatch
+    from bot.files.table import rows
+
+    shown = rows(season.summary, translator("vi"))
+    assert any(row.progress is not None and row.progress < 0 for row in shown)
+    assert any(row.value is None for row in shown)
+    assert render(season, "png", "en")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_decimals_follow_the_unit() -> None:
+    assert decimals("đô thị") == 0 and decimals("%") == 1 and decimals("tỷ đồng") == 1
+    assert decimals("giường/vạn dân") == 2 and decimals("triệu đồng/người/năm") == 2
+    assert place_from("Ủy ban nhân dân thành phố Hải Phòng") == "Hải Phòng"
+    assert place_from("Hai Phong City People's Committee") == "Hai Phong" and place_from("Sở Y tế") == ""
+
+
+def test_the_command_line_writes_the_report_and_the_vietnamese_csv(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    async def build() -> None:
+        storage = await open_storage(tmp_path / "cli.db")
+        try:
+            await filed_season(storage)
+        finally:
+            await storage.close()
+
+    asyncio.run(build())
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
+    environment |= {"DATABASE_URL": str(tmp_path / "cli.db"), "DEFAULT_LOCALE": "vi"}
+
+    def bot(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "bot", "summary", "--period", "2026", "--programme", "HD-NQ30", *args]
+        return subprocess.run(command, capture_output=True, env=environment, cwd=tmp_path, timeout=120)
+
+    assert bot("--format", "docx", "--out", "bao_cao.docx").returncode == 0
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "bao_cao.docx")).paragraphs)
+    assert "BÁO CÁO" in text and "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text
+    assert "Sở Tài nguyên và Môi trường giải trình về chỉ tiêu 29" in text
+    shown = bot("--format", "csv_vi")
+    assert shown.returncode == 0 and shown.stdout.startswith(b"\xef\xbb\xbfSTT;")
+    assert bot("--format", "docx").returncode != 0  # a binary file needs --out
