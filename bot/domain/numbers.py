@@ -6,22 +6,25 @@ then the other supported locale, so `9.5` from a Vietnamese user still means nin
 
 What each locale accepts, and what it asks about:
 
-| typed        | vi             | en             |
-|--------------|----------------|----------------|
-| `9,5`        | 9.5            | 9.5 (only reading) |
-| `9.5`        | 9.5 (only reading) | 9.5        |
-| `1.234`      | 1234           | ambiguous: 1.234 or 1234 |
-| `1,234`      | ambiguous: 1.234 or 1234 | 1234 |
-| `1.234.567`, `1.234,5` | 1234567, 1234.5 | the same (only reading) |
-| `1,234,567`, `1,234.5` | 1234567, 1234.5 (only reading) | the same |
+| typed                  | vi                             | en                             |
+|------------------------|--------------------------------|--------------------------------|
+| `9,5`                  | 9.5                            | 9.5 (the only reading)         |
+| `9.5`                  | 9.5 (the only reading)         | 9.5                            |
+| `1.234`                | 1234                           | asked: 1.234 or 1234           |
+| `1,234`                | asked: 1.234 or 1234           | 1234                           |
+| `1.234.567`, `1.234,5` | 1234567, 1234.5                | the same (the only reading)    |
+| `1,234,567`, `1,234.5` | 1234567, 1234.5 (only reading) | the same                       |
 
 A string that both locales read, with different values, is ambiguous only when the user's own locale reads
 its separator as the decimal sign: a single `.` (English) or `,` (Vietnamese) followed by exactly three
-digits, which is how the other locale groups thousands. Then `ParsedNumber.alternative` holds the other
-reading and the conversation asks which one was meant, instead of saving a value 1,000 times off. The
-locale's own grouping (`1.234` in Vietnamese, `1,234` in English) is what the prompts show and is read
-without a question. The prompts' examples (`9,5`, `1.234` in Vietnamese; `9.5`, `1,234` in English) are
-formatted by `format_number` in the same locale, and a test checks that they parse to what they show.
+digits, which is how the other locale groups thousands. Then `ParsedNumber.ambiguous` is set, `alternative`
+holds the other reading, and the conversation asks which one was meant instead of saving a value 1,000
+times off. The locale's own grouping (`1.234` in Vietnamese, `1,234` in English) is what the prompts show
+and is read without a question; its other reading is still kept in `alternative`, offered only when the
+first does not fit the item (`1,234` typed in English for a percentage reads 1.234 %, after an echo).
+The prompts' examples (`9,5`, `1.234` in Vietnamese; `9.5`, `1,234` in English) are formatted by
+`format_number` in the same locale (`bot.domain.units.typing_examples`), and a test checks that they parse
+to what they show.
 
 Multiplier words (`triệu`, `1,2 tỷ`, `150 nghìn tỷ`, `2.5 million`) are read here as their factor; what
 they mean for an item depends on its unit, which `bot.domain.units` decides.
@@ -100,7 +103,8 @@ class ParsedNumber:
     percent: bool = False  # the user typed a % sign
     multiplier: str | None = None  # the multiplier word typed ("tỷ"), if any
     factor: Decimal = Decimal(1)  # what that word multiplies by
-    alternative: Decimal | None = None  # the other locale's reading of an ambiguous separator, times factor
+    alternative: Decimal | None = None  # the other locale's reading of a lone separator, times factor
+    ambiguous: bool = False  # the user's locale read that separator as its decimal sign: ask which
 
     @property
     def figure(self) -> Decimal:
@@ -133,6 +137,7 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
         multiplier=word,
         factor=multiplier,
         alternative=None if other is None else other * multiplier,
+        ambiguous=other is not None and decimal_sign(locale) in cleaned,
     )
 
 
@@ -142,10 +147,9 @@ def decimal_sign(locale: str) -> str:
 
 
 def _other_reading(text: str, locale: str, value: Decimal) -> Decimal | None:
-    """The other locale's reading of `text` when it is a different number and the user's locale read the
-    lone separator as its decimal sign (`1.234` in English, `1,234` in Vietnamese); else None."""
-    sign = decimal_sign(locale)
-    if text.count(".") + text.count(",") != 1 or sign not in text:
+    """The other locale's reading of a lone separator (`1.234`, `1,234`) when it is a different number;
+    else None."""
+    if text.count(".") + text.count(",") != 1:
         return None
     for other in _LOCALES:
         if other == locale:
@@ -204,6 +208,16 @@ def format_number(value: float | Decimal | None, locale: str, *, digits: int = 2
         if rounded.is_zero():
             rounded = abs(rounded)
         return format_decimal(rounded, format=pattern, locale=locale)
+
+
+def decimals_needed(value: float, *, at_least: int = 0, at_most: int = 6) -> int:
+    """How many decimals show `value` exactly (its shortest repr), within [at_least, at_most]: an echo of
+    1.234 must not read 1.23."""
+    number = _decimal(value)
+    if not number.is_finite():
+        return at_least
+    exponent = int(number.normalize().as_tuple().exponent)
+    return max(at_least, min(at_most, -exponent))
 
 
 def _decimal(value: float | int) -> Decimal:

@@ -22,6 +22,7 @@ from bot.domain.models import (
     TaskStatus,
     Value,
 )
+from bot.domain.numbers import decimals_needed
 from bot.domain.reporting import is_answered
 from bot.domain.units import UnitKind, typing_examples, unit_kind, unit_label
 
@@ -60,7 +61,7 @@ def task_status_label(status: str, t: Translates) -> str:
 def format_number_with_unit(element: DataElement, number: float | None, t: Translates) -> str:
     if number is None:
         return "–"
-    digits = 0 if element.type is ElementType.COUNT else 2
+    digits = 0 if element.type is ElementType.COUNT else decimals_needed(number, at_least=2)
     shown = t.number(number, digits)
     if element.type is ElementType.PERCENT or element.unit.strip() == "%":
         return f"{shown} %"

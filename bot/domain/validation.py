@@ -15,7 +15,8 @@ A figure is also echoed, and saved only once confirmed, whenever what will be sa
 typed (`NeedsConfirmation.reason`):
 - "ambiguous": the separator reads two ways (`1.234` in English, `1,234` in Vietnamese, see
   `bot.domain.numbers`) and both readings fit the item: the user picks one (`alternative` is the other);
-- "separator": it reads two ways but only the other locale's reading fits (`1,234` in a Vietnamese count);
+- "separator": it reads two ways but only the other locale's reading fits the item (`1,234` typed in
+  Vietnamese for a count is 1.234, which no count can be; `1,234` typed in English for a percentage);
 - "scaled": a multiplier word changed the figure in the item's unit (`1,2 tỷ` in *triệu đồng* is 1.200,
   `1,2 triệu` people is 1.200.000; `bot.domain.units`). A multiplier word in a share (%) is refused.
 
@@ -106,9 +107,9 @@ def validate_number(
     if parsed.alternative is not None:
         other = in_unit(parsed.alternative / parsed.factor, factor, element.unit)
         alternative = _checked(element, other, parsed.percent)
-        if isinstance(verdict, Accepted) and isinstance(alternative, Accepted):
+        if isinstance(verdict, Accepted) and isinstance(alternative, Accepted) and parsed.ambiguous:
             return NeedsConfirmation(verdict.number, previous, "ambiguous", alternative.number, text)
-        if isinstance(alternative, Accepted):
+        if isinstance(verdict, Rejected) and isinstance(alternative, Accepted):
             return NeedsConfirmation(alternative.number, previous, "separator", typed=text)
     if isinstance(verdict, Rejected):
         return verdict
