@@ -68,6 +68,15 @@ def scaled(number: float, typed: str) -> NeedsConfirmation:
         (PEOPLE, "1,2 triệu", scaled(1_200_000, "1,2 triệu")),
         (PEOPLE, "1,2 tỷ", scaled(1_200_000_000, "1,2 tỷ")),
         (BEDS, "1,2 tỷ", scaled(1_200_000_000, "1,2 tỷ")),
+        # the unit written after the figure, or a money unit's currency
+        (TY, "145.000 tỷ đồng", Accepted(145_000)),
+        (TRIEU, "1,2 tỷ đồng", scaled(1200, "1,2 tỷ đồng")),
+        (TRIEU, "1.200 triệu đồng", Accepted(1200)),
+        (TRIEU, "2.5 billion VND", scaled(2500, "2.5 billion VND")),
+        (PEOPLE, "50 người", Accepted(50)),
+        (BEDS, "40,5 giường/vạn dân", Accepted(40.5)),
+        (PEOPLE, "50người", Rejected("not_a_number")),
+        (PEOPLE, "50 giường", Rejected("not_a_number")),  # another unit is not this item's
         # shares: a multiplier word means nothing
         (SHARE, "1,2 tỷ", Rejected("multiplier_in_share", {"word": "tỷ"})),
         (GROWTH, "9 triệu", Rejected("multiplier_in_share", {"word": "triệu"})),

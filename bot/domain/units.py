@@ -95,6 +95,24 @@ def money_scale(unit: str) -> Decimal | None:
     return next((factor for word, factor in MULTIPLIERS if word == prefix), None)
 
 
+def without_unit(text: str, unit: str) -> str:
+    """The typed text without the item's unit written after the figure (`145.000 tỷ đồng`, `50 người`,
+    `12 beds`), or without a money unit's currency (`1,2 tỷ đồng` in *triệu đồng*); a share's `%` stays,
+    it is the parser's."""
+    if unit_kind(unit) is UnitKind.SHARE:
+        return text
+    stripped = text.strip()
+    lowered = stripped.lower()
+    endings = [form.lower() for form in (unit.strip(), unit_label(unit, "en").strip()) if form]
+    if unit_kind(unit) is UnitKind.MONEY:
+        endings += [_words(unit)[-1], *CURRENCIES]
+    for ending in sorted(set(endings), key=len, reverse=True):
+        head = lowered.removesuffix(ending)
+        if head != lowered and head[-1:].isspace():
+            return stripped[: len(head)].rstrip()
+    return text
+
+
 def in_unit(figure: Decimal, factor: Decimal | None, unit: str) -> Decimal:
     """A typed figure with its multiplier word's factor (None: no word, the figure is in the unit already),
     expressed in `unit`: money is divided by the unit's own scale, anything else multiplied."""

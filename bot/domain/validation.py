@@ -44,7 +44,7 @@ from decimal import Decimal
 
 from bot.domain.models import DataElement, ElementType, Indicator
 from bot.domain.numbers import NumberParseError, parse_number
-from bot.domain.units import UnitKind, in_unit, money_scale, unit_kind
+from bot.domain.units import UnitKind, in_unit, money_scale, unit_kind, without_unit
 
 PERCENT_JUMP_POINTS = 20.0
 RATIO_JUMP = 2.0
@@ -95,7 +95,7 @@ def validate_number(
     """Parse and check a typed value for a numeric element (number, count or percent); echo it when it is
     not what was typed, and ask when it is far from last period's or, in a first period, from `plausible`."""
     try:
-        parsed = parse_number(text, locale)
+        parsed = parse_number(without_unit(text, element.unit), locale)
     except NumberParseError:
         return Rejected("not_a_number")
     if parsed.multiplier is not None and (
