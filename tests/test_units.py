@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.catalogue import CatalogueError
+from bot.domain.catalogue import CatalogueError, parse_catalogue
 from bot.domain.models import Comparator, DataElement, ElementType, Indicator, Target
 from bot.domain.numbers import parse_number
 from bot.domain.rendering import prompt
@@ -228,3 +228,25 @@ def test_the_unit_table_is_validated_with_lines() -> None:
     with pytest.raises(CatalogueError) as caught:
         parse_unit_table("unit:\n  a: b\n", "units.yaml")
     assert "units.yaml:1" in str(caught.value)
+
+
+def test_a_catalogue_unit_without_an_english_form_is_refused_with_its_line() -> None:
+    text = """programme:
+  code: T-U
+  title_vi: "Thử"
+  title_en: "Test"
+  horizon_year: 2030
+elements:
+  - code: water
+    name_vi: "Nước sạch"
+    name_en: "Clean water"
+    type: number
+    unit: "m3/ngày đêm"
+    reporters: [STC]
+"""
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(text, "t-u.yaml")
+    assert str(caught.value) == (
+        "t-u.yaml:11: elements[0].unit: unit 'm3/ngày đêm' has no English form: add it to bot/catalogues/units.yaml"
+    )
+    assert parse_catalogue(text.replace("m3/ngày đêm", "tấn/ngày"), "t-u.yaml").spec.elements[0].unit == "tấn/ngày"
