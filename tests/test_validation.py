@@ -49,7 +49,7 @@ MONEY = element(ElementType.NUMBER, "tỷ đồng", 0)
         (GROWTH, "9,2%", Accepted(9.2)),
         (GROWTH, "-3", Accepted(-3)),
         (GROWTH, "51", Rejected("above_max", {"max": 50})),
-        (MONEY, "1,2 tỷ", Accepted(1_200_000_000)),
+        (MONEY, "1,2 tỷ", Accepted(1.2)),  # read against the unit: 1,2 tỷ đồng
         (MONEY, "5%", Rejected("no_percent_sign", {"unit": "tỷ đồng"})),
     ],
 )

@@ -22,6 +22,7 @@ from bot.domain.models import (
     TargetKind,
 )
 from bot.domain.spec_parsing import Spec
+from bot.domain.units import UNIT_TABLE, has_english_form
 
 AREAS = ("economy", "society", "environment", "infrastructure", "security")
 GROUP_PREFIX = "@"  # "@district" in reporters means every active agency of that kind
@@ -58,6 +59,13 @@ class ProgrammeSpec(Spec):
     reporting: ReportingSpec = ReportingSpec()
 
 
+def _known_unit(unit: str) -> str:
+    """A unit with an English form in the shared table, so that no English reader is shown Vietnamese."""
+    if not has_english_form(unit):
+        raise ValueError(f"unit {unit!r} has no English form: add it to bot/catalogues/{UNIT_TABLE}")
+    return unit
+
+
 class ElementSpec(Spec):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{0,59}$")
     name_vi: str = Field(min_length=1)
@@ -67,6 +75,8 @@ class ElementSpec(Spec):
     min: float | None = None
     max: float | None = None
     reporters: tuple[str, ...] = Field(min_length=1)
+
+    _unit_has_english = field_validator("unit")(_known_unit)
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> ElementSpec:
@@ -96,6 +106,8 @@ class IndicatorSpec(Spec):
     weight: str | None = None
     factor: float = 1.0
     lead: str | None = None
+
+    _unit_has_english = field_validator("unit")(_known_unit)
 
     @field_validator("area")
     @classmethod

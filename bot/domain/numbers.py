@@ -2,8 +2,32 @@
 
 `9,5` is nine and a half in Vietnamese, `1.234.567` groups thousands, `200 triệu` is 200 million. The
 user's own locale is tried first, with Babel's strict parsing (which refuses misplaced group separators),
-then the other supported locale, so `9.5` from a Vietnamese user still means nine and a half. Only a string
-that is valid in both and means different things (`1.234`) depends on the locale, and the user's wins.
+then the other supported locale, so `9.5` from a Vietnamese user still means nine and a half.
+
+What each locale accepts, and what it asks about:
+
+| typed                  | vi                             | en                             |
+|------------------------|--------------------------------|--------------------------------|
+| `9,5`                  | 9.5                            | 9.5 (the only reading)         |
+| `9.5`                  | 9.5 (the only reading)         | 9.5                            |
+| `1.234`                | 1234                           | asked: 1.234 or 1234           |
+| `1,234`                | asked: 1.234 or 1234           | 1234                           |
+| `1.234.567`, `1.234,5` | 1234567, 1234.5                | the same (the only reading)    |
+| `1,234,567`, `1,234.5` | 1234567, 1234.5 (only reading) | the same                       |
+
+A string that both locales read, with different values, is ambiguous only when the user's own locale reads
+its separator as the decimal sign: a single `.` (English) or `,` (Vietnamese) followed by exactly three
+digits, which is how the other locale groups thousands. Then `ParsedNumber.ambiguous` is set, `alternative`
+holds the other reading, and the conversation asks which one was meant instead of saving a value 1,000
+times off. The locale's own grouping (`1.234` in Vietnamese, `1,234` in English) is what the prompts show
+and is read without a question; its other reading is still kept in `alternative`, offered only when the
+first does not fit the item (`1,234` typed in English for a percentage reads 1.234 %, after an echo).
+The prompts' examples (`9,5`, `1.234` in Vietnamese; `9.5`, `1,234` in English) are formatted by
+`format_number` in the same locale (`bot.domain.units.typing_examples`), and a test checks that they parse
+to what they show.
+
+Multiplier words (`triệu`, `1,2 tỷ`, `150 nghìn tỷ`, `2.5 million`) are read here as their factor; what
+they mean for an item depends on its unit, which `bot.domain.units` decides.
 
 What a phone or a copy-paste adds is decided here, once:
 - fullwidth digits and signs (`９,５`, `１２％`), which a CJK or fullwidth keyboard mode types, mean their
@@ -28,10 +52,16 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
-from babel.numbers import NumberFormatError, format_decimal, format_scientific, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    format_scientific,
+    get_decimal_symbol,
+    parse_decimal,
+)
 
 # Multiplier words, longest first so "nghìn tỷ" wins over "tỷ".
-_MULTIPLIERS: tuple[tuple[str, Decimal], ...] = (
+MULTIPLIERS: tuple[tuple[str, Decimal], ...] = (
     ("nghìn tỷ", Decimal(10) ** 12),
     ("ngàn tỷ", Decimal(10) ** 12),
     ("nghìn", Decimal(10) ** 3),
@@ -42,6 +72,7 @@ _MULTIPLIERS: tuple[tuple[str, Decimal], ...] = (
     ("thousand", Decimal(10) ** 3),
     ("million", Decimal(10) ** 6),
     ("billion", Decimal(10) ** 9),
+    ("trillion", Decimal(10) ** 12),
     ("tr", Decimal(10) ** 6),
     ("k", Decimal(10) ** 3),
 )
@@ -68,8 +99,17 @@ class NumberParseError(ValueError):
 
 @dataclass(frozen=True)
 class ParsedNumber:
-    value: Decimal
+    value: Decimal  # the figure times its multiplier word's factor
     percent: bool = False  # the user typed a % sign
+    multiplier: str | None = None  # the multiplier word typed ("tỷ"), if any
+    factor: Decimal = Decimal(1)  # what that word multiplies by
+    alternative: Decimal | None = None  # the other locale's reading of a lone separator, times factor
+    ambiguous: bool = False  # the user's locale read that separator as its decimal sign: ask which
+
+    @property
+    def figure(self) -> Decimal:
+        """The digits typed, without the multiplier word."""
+        return self.value / self.factor
 
 
 def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
@@ -79,18 +119,48 @@ def parse_number(text: str, locale: str = "vi") -> ParsedNumber:
         raise NumberParseError("empty")
     percent = cleaned.endswith("%")
     cleaned = cleaned.removesuffix("%").strip()
-    multiplier = Decimal(1)
-    for word, factor in _MULTIPLIERS:
-        if cleaned.endswith(word) and not percent:
-            head = cleaned.removesuffix(word).rstrip()
+    word, multiplier = None, Decimal(1)
+    for candidate, factor in MULTIPLIERS:
+        if cleaned.endswith(candidate) and not percent:
+            head = cleaned.removesuffix(candidate).rstrip()
             if head and head[-1] in _ASCII_DIGITS:
-                cleaned, multiplier = head, factor
+                cleaned, word, multiplier = head, candidate, factor
                 break
     cleaned = _SPACE_BETWEEN_DIGITS.sub("", cleaned)
     if not _SHAPE.fullmatch(cleaned):
         raise NumberParseError(text)
     value = _parse_decimal_any_locale(cleaned, locale)
-    return ParsedNumber(value=value * multiplier, percent=percent)
+    other = _other_reading(cleaned, locale, value)
+    return ParsedNumber(
+        value=value * multiplier,
+        percent=percent,
+        multiplier=word,
+        factor=multiplier,
+        alternative=None if other is None else other * multiplier,
+        ambiguous=other is not None and decimal_sign(locale) in cleaned,
+    )
+
+
+def decimal_sign(locale: str) -> str:
+    """The locale's decimal sign: `,` in Vietnamese, `.` in English."""
+    return get_decimal_symbol(locale)
+
+
+def _other_reading(text: str, locale: str, value: Decimal) -> Decimal | None:
+    """The other locale's reading of a lone separator (`1.234`, `1,234`) when it is a different number;
+    else None."""
+    if text.count(".") + text.count(",") != 1:
+        return None
+    for other in _LOCALES:
+        if other == locale:
+            continue
+        try:
+            reading = parse_decimal(text, locale=other, strict=True)
+        except (NumberFormatError, InvalidOperation):
+            continue
+        if reading != value:
+            return reading
+    return None
 
 
 def _normalised(text: str) -> str:
@@ -138,6 +208,16 @@ def format_number(value: float | Decimal | None, locale: str, *, digits: int = 2
         if rounded.is_zero():
             rounded = abs(rounded)
         return format_decimal(rounded, format=pattern, locale=locale)
+
+
+def decimals_needed(value: float, *, at_least: int = 0, at_most: int = 6) -> int:
+    """How many decimals show `value` exactly (its shortest repr), within [at_least, at_most]: an echo of
+    1.234 must not read 1.23."""
+    number = _decimal(value)
+    if not number.is_finite():
+        return at_least
+    exponent = int(number.normalize().as_tuple().exponent)
+    return max(at_least, min(at_most, -exponent))
 
 
 def _decimal(value: float | int) -> Decimal:

@@ -22,7 +22,9 @@ from bot.domain.models import (
     TaskStatus,
     Value,
 )
+from bot.domain.numbers import decimals_needed
 from bot.domain.reporting import is_answered
+from bot.domain.units import UnitKind, typing_examples, unit_kind, unit_label
 
 NAME_LIMIT = 60
 TELEGRAM_LIMIT = 4096
@@ -59,11 +61,11 @@ def task_status_label(status: str, t: Translates) -> str:
 def format_number_with_unit(element: DataElement, number: float | None, t: Translates) -> str:
     if number is None:
         return "–"
-    digits = 0 if element.type is ElementType.COUNT else 2
+    digits = 0 if element.type is ElementType.COUNT else decimals_needed(number, at_least=2)
     shown = t.number(number, digits)
     if element.type is ElementType.PERCENT or element.unit.strip() == "%":
         return f"{shown} %"
-    return f"{shown} {esc(element.unit)}".rstrip()
+    return f"{shown} {esc(unit_label(element.unit, t.locale))}".rstrip()
 
 
 def format_value(element: DataElement, value: Value | None, t: Translates) -> str:
@@ -117,7 +119,8 @@ def question_text(element: DataElement, q: QuestionContext, t: Translates) -> st
             period=esc(q.period.code),
             agency=esc(q.agency.name(t.locale)),
         ),
-        f"<b>{esc(element.name(t.locale))}</b>" + (f" ({esc(element.unit)})" if element.unit else ""),
+        f"<b>{esc(element.name(t.locale))}</b>"
+        + (f" ({esc(unit_label(element.unit, t.locale))})" if element.unit else ""),
     ]
     if q.previous_period_code:
         lines.append(
@@ -153,11 +156,16 @@ def prompt(element: DataElement, t: Translates) -> str:
         return t.gettext("Has it been achieved? Choose below.")
     if element.type is ElementType.TASK:
         return t.gettext("What is the task's status? Choose below.")
+    examples = typing_examples(t.locale)  # as the locale writes them, so that they parse as shown
     if element.type is ElementType.PERCENT:
-        return t.gettext("Type a percentage from 0 to 100, e.g. 95 or 9,5.")
+        return t.gettext("Type a percentage from 0 to 100, e.g. {whole} or {decimal}.").format(**examples)
     if element.type is ElementType.COUNT:
-        return t.gettext("Type a whole number, e.g. 1.234.")
-    return t.gettext("Type a number, e.g. 1.234 or 9,5 (200 triệu and 1,2 tỷ work too).")
+        return t.gettext("Type a whole number, e.g. {thousands}.").format(**examples)
+    if unit_kind(element.unit) is UnitKind.MONEY:  # only money reads a multiplier word against its unit
+        return t.gettext("Type a number, e.g. {thousands} or {decimal} ({millions} and {billions} work too).").format(
+            **examples
+        )
+    return t.gettext("Type a number, e.g. {thousands} or {decimal}.").format(**examples)
 
 
 def rejection_text(reason: str, params: dict[str, float | str], element: DataElement, t: Translates) -> str:
@@ -170,6 +178,7 @@ def rejection_text(reason: str, params: dict[str, float | str], element: DataEle
         "above_max": t.gettext("The value cannot be above {max}."),
         "percent_range": t.gettext("A percentage must be between 0 and 100."),
         "essay": t.gettext("That looks like an explanation rather than a figure."),
+        "multiplier_in_share": t.gettext("This item is a percentage: type it without “{word}”."),
     }
     shown = {key: t.number(value) if isinstance(value, float) else esc(value) for key, value in params.items()}
     reason_text = messages.get(reason, messages["not_a_number"]).format(**shown)

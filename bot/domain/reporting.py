@@ -82,10 +82,12 @@ class Draft:
 
 @dataclass(frozen=True)
 class TypedNumber:
-    """A figure as the user typed it, in their locale."""
+    """A figure as the user typed it, in their locale; `plausible` is the item's range for a first period
+    (`bot.domain.validation.plausible_range`)."""
 
     text: str
     locale: str
+    plausible: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,10 @@ def prepare(
     replace the whole answer. Only a typed figure needs the element (to validate it)."""
     kept_note = existing.note if existing else None
     match given:
-        case TypedNumber(text=text, locale=locale):
+        case TypedNumber(text=text, locale=locale, plausible=plausible):
             if element is None:
                 raise LookupError("a typed figure needs the element it answers")
-            verdict = check_typed_number(element, text, locale, previous)
+            verdict = check_typed_number(element, text, locale, previous, plausible)
             return Draft(number=verdict.number, note=kept_note) if isinstance(verdict, Accepted) else verdict
         case ConfirmedNumber(number=number):
             if element is None:
@@ -186,10 +188,14 @@ def prepare(
 
 
 def check_typed_number(
-    element: DataElement, text: str, locale: str, previous: Value | None
+    element: DataElement,
+    text: str,
+    locale: str,
+    previous: Value | None,
+    plausible: tuple[float, float] | None = None,
 ) -> Accepted | Rejected | NeedsConfirmation:
     """A typed figure against the element's type and range, and against last period's value. A long
     text is an explanation rather than a figure: it is refused as "essay" before any parsing."""
     if len(text) > ESSAY_LENGTH:
         return Rejected("essay")
-    return validate_number(element, text, locale, previous.number if previous else None)
+    return validate_number(element, text, locale, previous.number if previous else None, plausible)

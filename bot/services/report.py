@@ -10,7 +10,7 @@ knows about Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Protocol
 
@@ -22,12 +22,14 @@ from bot.domain.reporting import (
     Given,
     Note,
     NotStored,
+    TypedNumber,
     indicators_fed_by,
     is_answered,
     is_on_time,
     next_question,
     prepare,
 )
+from bot.domain.validation import plausible_range
 from storage import PeriodLocked, ValueConflict
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
@@ -273,7 +275,10 @@ async def record_answer(
     """The one save path of every answer: decide what it stores (`bot.domain.reporting.prepare`), write
     that as a draft with the version the user saw (`seen_version`, 0 for none), keep `sheet` current."""
     existing = sheet.values.get(element_code)
-    draft = prepare(given, sheet.element(element_code), existing, sheet.previous.get(element_code))
+    element = sheet.element(element_code)
+    if isinstance(given, TypedNumber) and element is not None:  # a first period's figure is checked against it
+        given = replace(given, plausible=plausible_range(element, sheet.indicators))
+    draft = prepare(given, element, existing, sheet.previous.get(element_code))
     if not isinstance(draft, Draft):
         return draft
     # A note amends the value saved now, whatever version the question showed.

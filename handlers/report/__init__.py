@@ -11,13 +11,16 @@ The conversation row (`storage.Conversation`) holds: the state; the period and a
 for the next: `seen_version` (the version of the value the question showed, for conflict detection),
 `to_review` (return to the review after this item), `screen` (the message whose buttons are live),
 `screen_note` (the item whose note offer that message carries, left on it when its other buttons go),
-`pending` (a figure awaiting confirmation, or the user's answer in a conflict), `their_version`, the task's
+`pending` (a figure awaiting confirmation, or the user's answer in a conflict), `alternative` (the other
+reading of an ambiguous separator, offered beside `pending`), `their_version`, the task's
 `status` and `percent`, and a note's `note_for` and `resume`.
 
 States:
     CHOOSING        pick the (period, agency) when more than one is open
     ASKING          one data element: a typed number, or buttons for milestones and tasks
-    CONFIRM_JUMP    an implausible jump against last period waits for "yes, keep it"
+    CONFIRM_JUMP    a figure waits to be confirmed before it is saved: far from last period's, or in a
+                    first period far from the item's plausible range, or not what was typed (a
+                    multiplier word read against the unit, a separator read two ways)
     CONFLICT        another focal point of the agency changed this value meanwhile
     TASK_PERCENT    a task's percentage done, after its status
     TASK_NARRATIVE  a task's short narrative

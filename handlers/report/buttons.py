@@ -165,10 +165,20 @@ async def _jump_ok(update: Update, context: BotContext, conversation: Conversati
     await record(update, context, conversation, ConfirmedNumber(float(pending)))
 
 
+async def _jump_alternative(update: Update, context: BotContext, conversation: Conversation, args: list[str]) -> None:
+    """The other reading of an ambiguous separator: save it."""
+    alternative = conversation.data.get("alternative")
+    if alternative is None:
+        await nudge(update, context, conversation)
+        return
+    await record(update, context, conversation, ConfirmedNumber(float(alternative)))
+
+
 async def _jump_no(update: Update, context: BotContext, conversation: Conversation, args: list[str]) -> None:
     """No, retype: forget the pending figure and wait for another."""
     conversation.state = ASKING
     conversation.data.pop("pending", None)
+    conversation.data.pop("alternative", None)
     await context.storage.conversations.save(conversation)
     await reply(update, who(context).t.gettext("All right, type the figure again."))
 
@@ -237,6 +247,7 @@ BUTTONS: dict[str, Step] = {
     "st": _status,
     "nonarr": _no_narrative,
     "jumpok": _jump_ok,
+    "jumpalt": _jump_alternative,
     "jumpno": _jump_no,
     "theirs": _theirs,
     "mine": _mine,

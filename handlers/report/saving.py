@@ -19,7 +19,7 @@ from bot.domain.validation import NeedsConfirmation, Rejected
 from bot.services.report import Conflict, Locked, Outcome, Saved, record_answer
 from handlers.common import keyboard, reply, who
 from handlers.report.flow import CONFIRM_JUMP, CONFLICT
-from handlers.report.screens import Lead, advance, current_sheet, locked_text
+from handlers.report.screens import Lead, advance, confirmation_screen, current_sheet, locked_text
 from storage import Conversation
 
 
@@ -106,31 +106,18 @@ async def saved(update: Update, context: BotContext, conversation: Conversation,
 async def confirm_jump(
     update: Update, context: BotContext, conversation: Conversation, jump: NeedsConfirmation
 ) -> None:
-    """A figure far from last period's: keep it pending and ask "is it right?"."""
+    """A figure to confirm before it is saved (far from last period's, scaled by a word, an ambiguous
+    separator): keep it pending and ask (`handlers.report.screens.confirmation_screen`)."""
     t = who(context).t
     sheet = await current_sheet(context, conversation)
     element = await _element_asked(context, conversation)
     conversation.state = CONFIRM_JUMP
     conversation.data["pending"] = jump.number
+    conversation.data["alternative"] = jump.alternative
     await context.storage.conversations.save(conversation)
-    shown = {
-        "new": esc(format_value(element, _figure(jump.number), t)),
-        "old": esc(format_value(element, _figure(jump.previous), t)),
-        "period": esc(sheet.previous_code if sheet and sheet.previous_code else ""),
-    }
-    serial = conversation.serial
-    await reply(
-        update,
-        t.gettext("⚠️ {new} is far from last period's {old} ({period}). Is it right?").format(**shown),
-        keyboard(
-            [[(t.gettext("Yes, keep it"), f"r:jumpok:{serial}"), (t.gettext("No, retype"), f"r:jumpno:{serial}")]]
-        ),
-    )
-
-
-def _figure(number: float) -> Value:
-    """A bare figure as a value, to show it the way a saved one is shown."""
-    return Value(period_id=0, agency_code="", element_code="", number=number, updated_at=datetime.now(UTC))
+    previous_code = sheet.previous_code if sheet and sheet.previous_code else ""
+    text, markup = confirmation_screen(element, jump, previous_code, conversation.serial, t)
+    await reply(update, text, markup)
 
 
 async def show_conflict(update: Update, context: BotContext, conversation: Conversation, conflict: Conflict) -> None:

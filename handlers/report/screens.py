@@ -12,14 +12,16 @@ previous screen goes beside it (`handlers.common.beside`). The previous screen k
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.domain.models import DataElement, ElementType, TaskStatus
-from bot.domain.rendering import TELEGRAM_LIMIT, esc, question_text, review_text
+from bot.domain.rendering import TELEGRAM_LIMIT, esc, format_number_with_unit, question_text, review_text
 from bot.domain.reporting import next_question
+from bot.domain.validation import NeedsConfirmation
 from bot.i18n import Translator
 from bot.services.report import ReportSheet, question_context, reopen_sheet
 from handlers.common import beside, keyboard, reply, who
@@ -50,6 +52,38 @@ def locked_text(t: Translator, period_code: str) -> str:
         "Period {period} is locked: its figures are final. To correct one, ask the Department of "
         "Planning and Investment to unlock it."
     ).format(period=esc(period_code))
+
+
+def confirmation_screen(
+    element: DataElement, asked: NeedsConfirmation, previous_code: str, serial: int, t: Translator
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The question before saving a figure that is not simply what was typed, or that is far from what
+    the item can be: the value to be saved, in the item's unit, and the buttons to save it or retype.
+    An ambiguous separator offers both readings ("r:jumpok" the user's locale's, "r:jumpalt" the other)."""
+    shown = format_number_with_unit(element, asked.number, t)
+    typed = esc(asked.typed)
+    retype = (t.gettext("No, retype"), f"r:jumpno:{serial}")
+    save = (t.gettext("Save {value}").format(value=html.unescape(shown)), f"r:jumpok:{serial}")
+    if asked.reason == "ambiguous" and asked.alternative is not None:
+        other = format_number_with_unit(element, asked.alternative, t)
+        text = t.gettext(
+            "“{typed}” can be read two ways: <b>{first}</b> or <b>{second}</b>. Which one did you mean?"
+        ).format(typed=typed, first=shown, second=other)
+        alternative = (t.gettext("Save {value}").format(value=html.unescape(other)), f"r:jumpalt:{serial}")
+        return text, keyboard([[save], [alternative], [retype]])
+    if asked.reason in ("scaled", "separator"):
+        text = t.gettext("You typed “{typed}”: that is <b>{value}</b>. Save it?").format(typed=typed, value=shown)
+        return text, keyboard([[save, retype]])
+    if asked.reason == "implausible":
+        text = t.gettext(
+            "⚠️ {value} is far from what this item can plausibly be, and there is no earlier figure to compare "
+            "with. Is it right?"
+        ).format(value=shown)
+    else:
+        text = t.gettext("⚠️ {new} is far from last period's {old} ({period}). Is it right?").format(
+            new=shown, old=format_number_with_unit(element, asked.previous, t), period=esc(previous_code)
+        )
+    return text, keyboard([[(t.gettext("Yes, keep it"), f"r:jumpok:{serial}"), retype]])
 
 
 async def current_sheet(context: BotContext, conversation: Conversation) -> ReportSheet | None:
