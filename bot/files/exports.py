@@ -8,7 +8,8 @@ JSON schema `chitieu.summary/1`:
                      "value_status", "covered": [agency codes], "missing": [agency codes]}],
      "completeness": {"expected", "submitted", "on_time", "late", "not_submitted",
                       "agencies": [{"code", "name_vi", "submitted_at", "on_time", "owed", "missing_items"}]}}
-Numbers are as computed (not rounded); status is one of achieved, on_track, at_risk, off_track, no_data.
+Numbers are as computed (not rounded); status is one of achieved, on_track, at_risk, off_track,
+not_assessable, no_data (docs/SUMMARY_JSON.md says what each means).
 
 Rendering a workbook or a chart is CPU work that grows with the province, so the bot runs it in a worker
 thread (`summary_file`), never on the event loop that answers everyone else. Everything here is safe
@@ -37,6 +38,7 @@ FILLS = {
     Status.ON_TRACK: "DDEBF7",
     Status.AT_RISK: "FFEB9C",
     Status.OFF_TRACK: "FFC7CE",
+    Status.NOT_ASSESSABLE: "D9D9D9",
     Status.NO_DATA: "EDEDED",
 }
 COLOURS = {
@@ -44,6 +46,7 @@ COLOURS = {
     Status.ON_TRACK: "#1565c0",
     Status.AT_RISK: "#f9a825",
     Status.OFF_TRACK: "#c62828",
+    Status.NOT_ASSESSABLE: "#bdbdbd",
     Status.NO_DATA: "#9e9e9e",
 }
 

@@ -242,10 +242,13 @@ class Season:
             marker = f"{position}/{len(elements)}" if self.lang == "vi" else f"{position} of {len(elements)}"
             await user.expect(marker, timeout=30)
             if element.type is ElementType.TASK:
-                await user.press(
-                    self.rng.choice(["Đang thực hiện", "Hoàn thành"] if self.lang == "vi" else ["In progress", "Done"])
+                status = self.rng.choice(
+                    ["Đang thực hiện", "Hoàn thành"] if self.lang == "vi" else ["In progress", "Done"]
                 )
-                await user.send(str(self.rng.choice([40, 60, 75, 100])))
+                await user.press(status)
+                done_part = self.rng.choice([40, 60, 75, 90])
+                # A task marked done is 100 % done: the bot refuses "done, 60 %".
+                await user.send("100" if status in ("Hoàn thành", "Done") else str(done_part))
                 await user.press("Không có nhận xét" if self.lang == "vi" else "No comment")
             elif element.type is ElementType.MILESTONE:
                 await user.press("✅ Đã đạt" if self.lang == "vi" else "✅ Achieved")
