@@ -7,7 +7,7 @@ import argparse
 from bot.cli.common import Command, Subcommands, UserError, day, find_period
 from bot.config import Settings
 from bot.domain.models import PeriodState
-from bot.domain.periods import on_time_rule
+from bot.domain.periods import deadline_words, on_time_rule
 from bot.i18n import Translator
 from bot.services.periods import DeadlineBeforePeriod, NoProgrammes, open_period
 from storage import Storage
@@ -71,7 +71,9 @@ async def period_list(_: argparse.Namespace, __: Settings, storage: Storage, t: 
     if not periods:
         print(t.gettext("No periods yet. Open one with `python -m bot period open 2025`."))
     for period in periods:
-        print(f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {t.date(period.deadline)}")
+        print(
+            f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {deadline_words(period.deadline, t)}"
+        )
     return 0
 
 

@@ -87,15 +87,9 @@ def task_progress_problem(status: str | None, percent: float | None) -> str | No
 def task_progress_text(reason: str, t: _Translates) -> str:
     """The refusal of a status and percentage that disagree (`task_progress_problem`)."""
     return {
-        "task_done_below_100": t.gettext(
-            "A task marked done is 100 % done: type 100, or choose another status with the buttons above."
-        ),
-        "task_not_started_above_0": t.gettext(
-            "A task not started is 0 % done: type 0, or choose another status with the buttons above."
-        ),
-        "task_unfinished_at_100": t.gettext(
-            "A task at 100 % is done: type less than 100, or choose Done with the buttons above."
-        ),
+        "task_done_below_100": t.gettext("A task marked done is 100 % done. Choose its status again below."),
+        "task_not_started_above_0": t.gettext("A task not started is 0 % done. Choose its status again below."),
+        "task_unfinished_at_100": t.gettext("A task 100 % done is done. Choose its status again below."),
     }[reason]
 
 

@@ -125,7 +125,7 @@ def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
     unit = f" {esc(indicator.unit)}" if indicator.unit and item.value is not None else ""
     line = f"{MARKS[item.assessment.status]} {number}. {name}: {value}{unit} ({esc(target_text(indicator, t))})"
     line += ARROWS[item.assessment.trend]
-    if item.assessment.average is not None:
+    if item.assessment.average is not None and item.assessment.average.value is not None:
         line += "; " + average_text(item.assessment.average, indicator.unit, t)
     aggregate = item.aggregate
     if aggregate.partial:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.domain import aggregation
+from bot.domain.periods import deadline_words
 from bot.domain.progress import Status
 from bot.domain.rendering import Translates, shorten
 from bot.domain.summary import IndicatorSummary, Summary
@@ -258,7 +259,7 @@ def _main_sheet(sheet: Sheet, summary: Summary, t: Translates) -> None:
             t.gettext("PROGRESS REPORT ON THE PROGRAMME'S TARGETS"),
             summary.programme.title_en if t.locale == "en" else summary.programme.title_vi,
             t.gettext("Reporting period: {period} (deadline {deadline}); generated {when}").format(
-                period=period.code, deadline=t.date(period.deadline), when=t.datetime(summary.generated_at)
+                period=period.code, deadline=deadline_words(period.deadline, t), when=t.datetime(summary.generated_at)
             ),
         ],
         9,

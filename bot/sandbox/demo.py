@@ -1,7 +1,7 @@
 """`python -m bot demo`: the whole reporting season on one machine, without a Telegram account.
 
 It starts the local Bot API server and the real bot against it on a fresh database, loads the Hải Dương
-catalogue and agencies, opens the 2025 period (deadline 5 December 2025) and invites a focal point for
+catalogue and agencies, opens the 2025 period (due before 5 December 2025) and invites a focal point for
 every agency. Then it plays the season on a simulated clock: reminders go out, simulated focal points
 answer through the real conversation with plausible figures (some on time, some late, a few with typos
 that the bot refuses and they correct, one never), the escalation reaches the admin, and the admin asks
@@ -34,7 +34,7 @@ from bot.sandbox import BotApiServer, SandboxClient, SimUser
 from bot.services.summary import build_summary
 
 PROGRAMME = "HD-NQ30"
-DEADLINE = date(2025, 12, 5)
+DEADLINE = date(2025, 12, 4)  # the last day on time: the programme says "trước ngày 05 tháng 12"
 ADMIN_ID = 900
 NEVER_ANSWERS = "H-NINHGIANG"
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")

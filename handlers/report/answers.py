@@ -84,8 +84,12 @@ async def task_percent(update: Update, context: BotContext, conversation: Conver
         await reply(update, "⚠️ " + t.gettext("Type the percentage done, from 0 to 100."))
         return
     problem = task_progress_problem(conversation.data.get("status"), verdict.number)
-    if problem is not None:
-        await reply(update, "⚠️ " + task_progress_text(problem, t))
+    if problem is not None:  # "done, 60 %": the status is asked again, with the reason first
+        sheet = await current_sheet(context, conversation)
+        if sheet is not None and conversation.element_code:
+            to_review = bool(conversation.data.get("to_review"))
+            lead = Lead("⚠️ " + task_progress_text(problem, t))
+            await ask(update, context, conversation, sheet, conversation.element_code, to_review=to_review, lead=lead)
         return
     conversation.state = TASK_NARRATIVE
     conversation.data["percent"] = verdict.number
