@@ -170,24 +170,7 @@ def indicator_detail(
             words=esc(target_words) if target_words else "–",
         ),
     ]
-    if assessment.average is not None:
-        lines.append(
-            t.gettext("Assessed on the average: {average}").format(
-                average=average_text(assessment.average, indicator.unit, t)
-            )
-        )
-    if item.previous is not None:
-        lines.append(
-            t.gettext("Previous period ({period}): {value}").format(
-                period=esc(summary.previous_code or ""), value=t.number(item.previous)
-            )
-        )
-    if assessment.progress is not None:
-        lines.append(t.gettext("Progress: {progress} %").format(progress=t.number(assessment.progress, 1)))
-    if assessment.expected is not None:
-        lines.append(
-            t.gettext("Expected by now on the path to the target: {value}").format(value=t.number(assessment.expected))
-        )
+    lines += _standing_lines(summary, item, t)
     aggregate = item.aggregate
     if aggregate.missing:
         lines.append(
@@ -211,6 +194,32 @@ def indicator_detail(
         lines.append(f"❓ {esc(names.get(agency, agency))}: {esc(question)}")
         lines.append("💬 " + (esc(answer) if answer else t.gettext("(no answer yet)")))
     return split_lines(lines)
+
+
+def _standing_lines(summary: Summary, item: IndicatorSummary, t: Translates) -> list[str]:
+    """Where the indicator stands: the average it is judged on, the previous period, progress, the path."""
+    assessment = item.assessment
+    indicator = item.indicator
+    lines: list[str] = []
+    if assessment.average is not None:
+        lines.append(
+            t.gettext("Assessed on the average: {average}").format(
+                average=average_text(assessment.average, indicator.unit, t)
+            )
+        )
+    if item.previous is not None:
+        lines.append(
+            t.gettext("Previous period ({period}): {value}").format(
+                period=esc(summary.previous_code or ""), value=t.number(item.previous)
+            )
+        )
+    if assessment.progress is not None:
+        lines.append(t.gettext("Progress: {progress} %").format(progress=t.number(assessment.progress, 1)))
+    if assessment.expected is not None:
+        lines.append(
+            t.gettext("Expected by now on the path to the target: {value}").format(value=t.number(assessment.expected))
+        )
+    return lines
 
 
 def status_board(summary: Summary, t: Translates) -> list[str]:
