@@ -40,7 +40,7 @@ async def test_a_first_period_says_cannot_be_assessed_instead_of_at_risk(loaded:
     assert all(item.baseline is None and item.previous is None and item.value is not None for item in grey)
     text = "\n".join(summary_messages(summary, VI))
     assert f"⚪ chưa đủ cơ sở đánh giá {len(grey)}" in text
-    assert "hạn nộp trước ngày 05/12/2025 (nộp đến hết ngày 04/12/2025 là đúng hạn)" in text
+    assert "(hạn nộp trước ngày 05/12/2025, nộp đến hết ngày 04/12/2025 là đúng hạn)" in text
 
 
 async def test_average_growth_is_judged_on_the_years_since_2021(loaded: Storage) -> None:

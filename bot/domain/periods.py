@@ -108,7 +108,7 @@ def deadline_words(deadline: date, t: Translates) -> str:
 
 
 def on_time_rule(deadline: date, t: Translates) -> str:
-    """The deadline with its on-time rule spelt out: "before 05/12/2025 (on time until the end of 04/12/2025)"."""
-    return t.gettext("before {date} (on time until the end of {last})").format(
+    """The deadline with its on-time rule spelt out: "before 05/12/2025, on time until the end of 04/12/2025"."""
+    return t.gettext("before {date}, on time until the end of {last}").format(
         date=t.date(due_before(deadline)), last=t.date(deadline)
     )
