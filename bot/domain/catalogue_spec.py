@@ -44,6 +44,8 @@ class BaselineSpec(Spec):
 
 class ReportingSpec(Spec):
     frequency: PeriodKind = PeriodKind.ANNUAL
+    # The month-day reports must arrive *before*, as documents word it ("trước ngày 05 tháng 12"): a period's
+    # last day on time is the day before (bot.domain.periods.default_deadline).
     deadline: str = Field(default="12-05", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
     report_to: str | None = None
 
