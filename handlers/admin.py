@@ -12,7 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.dates import parse_day
 from bot.domain.models import Period, PeriodState, Role, User
-from bot.domain.periods import PeriodCodeError
+from bot.domain.periods import PeriodCodeError, deadline_words, on_time_rule
 from bot.domain.rendering import esc, shorten, split_lines
 from bot.i18n import Translator
 from bot.services import people
@@ -132,7 +132,7 @@ async def periods(update: Update, context: BotContext) -> None:
     }
     lines = [t.gettext("<b>Reporting periods</b>")] + [
         f"• {esc(p.code)} · {esc(p.programme_code)}: {names[p.state]}, "
-        + t.gettext("due {date}").format(date=t.date(p.deadline))
+        + t.gettext("due {date}").format(date=deadline_words(p.deadline, t))
         for p in await reporting.all_periods(context.storage)
     ]
     await _send_lines(update, lines if len(lines) > 1 else [t.gettext("No periods yet. /open_period 2025 opens one.")])
@@ -186,7 +186,7 @@ async def open_period(update: Update, context: BotContext) -> None:
     await reply(
         update,
         t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
-            code=esc(period.code), programme=esc(period.programme_code), deadline=t.date(period.deadline)
+            code=esc(period.code), programme=esc(period.programme_code), deadline=on_time_rule(period.deadline, t)
         ),
     )
 

@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import BotContext
 from bot.domain.models import Role
+from bot.domain.periods import deadline_words
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.services.onboarding import join, standing
@@ -96,7 +97,7 @@ async def status(update: Update, context: BotContext, current: Who) -> None:
             t.gettext("• Period {period} ({programme}), due {deadline}: {state}").format(
                 period=esc(progress.period.code),
                 programme=esc(progress.period.programme_code),
-                deadline=t.date(progress.period.deadline),
+                deadline=deadline_words(progress.period.deadline, t),
                 state=state,
             )
         )

@@ -37,7 +37,7 @@ INDICATOR_COLUMNS = (
     "id, programme_id, code, area, name_vi, name_en, unit, comparator, target_value, target_year,"
     " target_text_vi, target_text_en, kind, direction, path, baseline_year, baseline_value,"
     " milestones_json, aggregation, element, numerator, denominator, weight, factor, lead_agency,"
-    " position, active"
+    " position, active, judged, since"
 )
 
 
@@ -241,8 +241,8 @@ class CatalogueRepository:
     ) -> None:
         low: float | None
         high: float | None
-        if isinstance(item, TaskSpec):  # tasks are answered as a percentage done
-            is_task, unit, low, high = True, "%", 0.0, 100.0
+        if isinstance(item, TaskSpec):  # a task's percentage done is 0-100; neither it nor a milestone has a unit
+            is_task, unit, low, high = True, "", 0.0, 100.0
             due_on, lead = (item.due_on.isoformat() if item.due_on else None), item.lead
         else:
             is_task, unit, low, high, due_on, lead = False, item.unit, item.min, item.max, None, None
@@ -279,7 +279,7 @@ class CatalogueRepository:
         target = item.target
         await connection.execute(
             f"INSERT INTO indicators ({INDICATOR_COLUMNS.replace('id, ', '', 1)}, spec_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
             " ON CONFLICT (programme_id, code) DO UPDATE SET area = excluded.area,"
             " name_vi = excluded.name_vi, name_en = excluded.name_en, unit = excluded.unit,"
             " comparator = excluded.comparator, target_value = excluded.target_value,"
@@ -291,7 +291,7 @@ class CatalogueRepository:
             " numerator = excluded.numerator, denominator = excluded.denominator,"
             " weight = excluded.weight, factor = excluded.factor,"
             " lead_agency = excluded.lead_agency, position = excluded.position, active = 1,"
-            " spec_json = excluded.spec_json",
+            " judged = excluded.judged, since = excluded.since, spec_json = excluded.spec_json",
             (
                 programme_id,
                 item.code,
@@ -318,6 +318,8 @@ class CatalogueRepository:
                 item.factor,
                 item.lead,
                 position,
+                item.judged.value,
+                item.since,
                 item.model_dump_json(),
             ),
         )

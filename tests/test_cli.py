@@ -166,8 +166,11 @@ def test_reminder_plan_and_policy(tmp_path: Path) -> None:
     assert run(tmp_path, "period", "open", "2025", "--programme", "HD-NQ30").returncode == 0
     plan = run(tmp_path, "reminders", "plan", "--at", "2025-12-02T09:00")
     assert plan.returncode == 0, plan.stderr
-    assert "Nov 17, 2025 08:00-17:00  before-14" in plan.stdout
-    assert "Dec 10, 2025 08:00-17:00  escalate" in plan.stdout
+    # Due before 5 December: the last day on time, 4 December, is what the reminders count from.
+    assert "deadline before Dec 5, 2025" in plan.stdout
+    assert "Nov 14, 2025 08:00-17:00  before-14" in plan.stdout
+    assert "Dec 4, 2025 08:00-17:00  due" in plan.stdout
+    assert "Dec 9, 2025 08:00-17:00  escalate" in plan.stdout
     assert "30 agencies still owe" in plan.stdout  # Hải Dương's 18 departments and 12 districts only
     changed = run(tmp_path, "reminders", "policy", "2025", "--programme", "HD-NQ30", "--before", "10,5,1")
     assert changed.returncode == 0 and '"before":[10,5,1]' in changed.stdout

@@ -25,7 +25,8 @@ async def test_invite_binds_the_user_and_shows_status(season: Season, sandbox: S
     welcome = lan.seen[-1].text
     assert "Nguyễn Thị Lan" in welcome and "đầu mối của Sở Y tế" in welcome
     status = await lan.expect("Kỳ 2026")
-    assert f"hạn {season.current.deadline:%d/%m/%Y}: còn 4/4 mục chưa nhập" in status.text
+    due_before = season.current.deadline + timedelta(days=1)  # the stored day is the last one on time
+    assert f"hạn trước ngày {due_before:%d/%m/%Y}: còn 4/4 mục chưa nhập" in status.text
     memberships = await season.storage.users.memberships(101)
     assert [(m.agency_code, m.primary) for m in memberships] == [("SYT", True)]
     await lan.command("start")
@@ -69,7 +70,7 @@ async def test_help_is_tailored_and_language_is_persisted(season: Season, sandbo
     assert user is not None and user.locale == "en"
     await lan.command("start")
     status = await lan.expect("Period 2026")
-    deadline = season.current.deadline
-    assert f"due {deadline:%b} {deadline.day}, {deadline.year}: 4 of 4 items" in status.text
+    deadline = season.current.deadline + timedelta(days=1)  # shown as the day reports must arrive before
+    assert f"due before {deadline:%b} {deadline.day}, {deadline.year}: 4 of 4 items" in status.text
     await lan.command("cancel")
     assert "Nothing to stop" in (await lan.next()).text

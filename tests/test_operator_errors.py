@@ -159,7 +159,7 @@ async def test_period_input_is_checked_and_dates_read_as_officials_write_them(
     opened = await cli(
         "period", "open", "2027", "--programme", "HD-NQ30", "--deadline", "05/12/2027", env=env, cwd=tmp_path
     )
-    assert opened.code == 0 and "deadline Dec 5, 2027" in opened.out
+    assert opened.code == 0 and "on time until the end of Dec 5, 2027" in opened.out
     wrong = await cli("period", "open", "2028", "--deadline", "31/02/2028", env=env, cwd=tmp_path)
     clean(wrong)
     assert wrong.code == 2 and "is not a date: write DD/MM/YYYY or YYYY-MM-DD" in wrong.err

@@ -36,5 +36,6 @@ def test_previous_period() -> None:
     assert previous_period_code("2025-07") == "2025-06"
 
 
-def test_programme_default_deadline_is_5_december() -> None:
-    assert default_deadline(parse_period("2025")) == date(2025, 12, 5)
+def test_programme_default_deadline_is_the_day_before_5_december() -> None:
+    # The document: "trước ngày 05 tháng 12", before 5 December; the period keeps its last day on time.
+    assert default_deadline(parse_period("2025")) == date(2025, 12, 4)

@@ -126,6 +126,6 @@ def test_without_a_path_the_trend_decides() -> None:
     communes = indicator("=", 100)
     assert assess(communes, 60, 2025, previous=55).status is Status.ON_TRACK
     assert assess(communes, 60, 2025, previous=60).status is Status.AT_RISK
-    assert assess(communes, 60, 2025).status is Status.AT_RISK
+    assert assess(communes, 60, 2025, previous=65).status is Status.AT_RISK
     assert assess(communes, 60, 2025, previous=65).trend is Trend.WORSE
     assert assess(communes, 60, 2025).progress == 60

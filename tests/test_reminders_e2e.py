@@ -55,7 +55,7 @@ async def test_restart_inside_a_window_sends_no_duplicates_and_the_missed_one_on
         assert await reminders_of(lan) == []
         await run_reminders(application, at(SLOTS["before-7"], 9, 0))
         first = await lan.expect("⏰ Nhắc hạn")
-        assert "04/12/2026" in first.text and "còn 7 ngày làm việc" in first.text
+        assert "hạn nộp trước ngày 05/12/2026" in first.text and "còn 7 ngày làm việc" in first.text
         assert "Còn thiếu 4 mục: Số giường bệnh; Số bác sĩ;" in first.text
         await run_reminders(application, at(SLOTS["before-7"], 9, 5))
     async with polling(build_app(settings)) as application:  # a restart within the same window
@@ -81,7 +81,7 @@ async def test_injected_429s_are_waited_out_and_everything_arrives_once(
     await run_reminders(bot, at(SLOTS["due"]))
     for user in users:
         assert len(await reminders_of(user)) == 1
-        assert "Hôm nay là hạn cuối" in (await reminders_of(user))[0]
+        assert "Hôm nay là ngày cuối để nộp đúng hạn" in (await reminders_of(user))[0]
     stats = await sandbox.stats()
     assert stats["retry_after_sent"] > 0
     outcomes = await season.storage.reminders.outcomes(season.current.id)

@@ -207,3 +207,11 @@ def test_the_command_line_writes_the_report_and_the_vietnamese_csv(tmp_path: Pat
     shown = bot("--format", "csv_vi")
     assert shown.returncode == 0 and shown.stdout.startswith(b"\xef\xbb\xbfSTT;")
     assert bot("--format", "docx").returncode != 0  # a binary file needs --out
+
+
+def test_every_assessment_status_has_a_style_in_the_files() -> None:
+    from bot.domain.progress import Status
+    from bot.files.style import STATUSES
+
+    assert set(STATUSES) == set(Status)
+    assert STATUSES[Status.NOT_ASSESSABLE].grey and STATUSES[Status.NO_DATA].grey

@@ -7,6 +7,7 @@ import argparse
 from bot.cli.common import Command, Subcommands, UserError, day, find_period
 from bot.config import Settings
 from bot.domain.models import PeriodState
+from bot.domain.periods import deadline_words, on_time_rule
 from bot.i18n import Translator
 from bot.services.periods import DeadlineBeforePeriod, NoProgrammes, open_period
 from storage import Storage
@@ -22,7 +23,11 @@ def add_parser(commands: Subcommands) -> None:
     )
     period_open = period.add_parser("open", help="open a period (2025, 2025-H1, 2025-Q3, 2025-07)")
     period_open.add_argument("period", help="period code")
-    period_open.add_argument("--deadline", type=day, help="DD/MM/YYYY or YYYY-MM-DD (programme default)")
+    period_open.add_argument(
+        "--deadline",
+        type=day,
+        help="last day a report is on time, DD/MM/YYYY or YYYY-MM-DD (default: the day before the programme's date)",
+    )
     period_open.add_argument("--programme", help="programme code (needed if several)")
     period.add_parser("list", help="list periods")
     for state, text in (
@@ -54,7 +59,7 @@ async def period_open(arguments: argparse.Namespace, _: Settings, storage: Stora
         ) from None
     print(
         t.gettext("Period {code} of {programme} is open; deadline {deadline}.").format(
-            code=period.code, programme=period.programme_code, deadline=t.date(period.deadline)
+            code=period.code, programme=period.programme_code, deadline=on_time_rule(period.deadline, t)
         )
     )
     return 0
@@ -66,7 +71,9 @@ async def period_list(_: argparse.Namespace, __: Settings, storage: Storage, t: 
     if not periods:
         print(t.gettext("No periods yet. Open one with `python -m bot period open 2025`."))
     for period in periods:
-        print(f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {t.date(period.deadline)}")
+        print(
+            f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {deadline_words(period.deadline, t)}"
+        )
     return 0
 
 

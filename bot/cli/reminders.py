@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from bot.cli.common import Command, Subcommands, UserError, find_period
 from bot.config import Settings
 from bot.domain.models import Period, PeriodState
+from bot.domain.periods import deadline_words
 from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule, stop_day
 from bot.i18n import Translator
 from bot.services.reminders import situation
@@ -67,7 +68,7 @@ async def plan(arguments: argparse.Namespace, settings: Settings, storage: Stora
     for period in periods:
         current = await situation(storage, settings, period)
         policy = current.policy
-        print(f"{period.programme_code} {period.code}: {t.gettext('deadline')} {t.date(period.deadline)}")
+        print(f"{period.programme_code} {period.code}: {t.gettext('deadline')} {deadline_words(period.deadline, t)}")
         window = f"{policy.window_start:%H:%M}-{policy.window_end:%H:%M}"
         for slot in schedule(policy, calendar, period.deadline, max(now.date(), period.deadline)):
             print(f"  {t.date(slot.day)} {window}  {slot.name:<12} {slot.kind.value}")

@@ -17,6 +17,7 @@ from bot.domain.models import (
     Comparator,
     Direction,
     ElementType,
+    Judged,
     PathKind,
     PeriodKind,
     TargetKind,
@@ -44,6 +45,8 @@ class BaselineSpec(Spec):
 
 class ReportingSpec(Spec):
     frequency: PeriodKind = PeriodKind.ANNUAL
+    # The month-day reports must arrive *before*, as documents word it ("trước ngày 05 tháng 12"): a period's
+    # last day on time is the day before (bot.domain.periods.default_deadline).
     deadline: str = Field(default="12-05", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
     report_to: str | None = None
 
@@ -99,6 +102,11 @@ class IndicatorSpec(Spec):
     path: PathKind = PathKind.LINEAR
     baseline: BaselineSpec | None = None
     milestones: dict[Year, float] = {}  # noqa: RUF012 - a pydantic field (Spec is a BaseModel): copied per instance
+    # `judged: average` with `since: 2021`: the target is an average over the years from `since` ("bình quân
+    # trên 9%/năm" for 2021-2030), judged on the mean of the yearly values reported so far (see
+    # bot.domain.progress), not on one year alone.
+    judged: Judged = Judged.YEAR
+    since: Year | None = None
     aggregation: Aggregation
     element: str | None = None
     numerator: str | None = None
@@ -127,6 +135,17 @@ class IndicatorSpec(Spec):
             raise ValueError("weight is needed by, and only by, weighted_mean")
         if self.aggregation is Aggregation.SINGLE and not self.lead:
             raise ValueError("single-source aggregation needs a lead agency")
+        return self
+
+    @model_validator(mode="after")
+    def _average_has_its_years(self) -> IndicatorSpec:
+        if self.judged is Judged.AVERAGE:
+            if self.since is None or self.target is None:
+                raise ValueError("judged: average needs since (the first year averaged) and a target")
+            if self.since > self.target.year:
+                raise ValueError("since is after the target year")
+        elif self.since is not None:
+            raise ValueError("since is only for judged: average")
         return self
 
 

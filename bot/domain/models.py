@@ -44,6 +44,14 @@ class PathKind(StrEnum):
     COMPOUND = "compound"  # growth-type: the same growth rate every year (GRDP per capita)
 
 
+class Judged(StrEnum):
+    """What a target is judged on: the period's own value, or the average of the yearly values since the
+    programme's base period ("tăng trưởng GRDP bình quân trên 9%/năm" over 2021-2030)."""
+
+    YEAR = "year"
+    AVERAGE = "average"
+
+
 class Aggregation(StrEnum):
     SUM = "sum"
     RATIO = "ratio"  # ratio of sums: sum(numerator) / sum(denominator) * factor
@@ -134,7 +142,7 @@ class Programme(Frozen):
     horizon_year: int
     baseline_year: int | None = None
     report_frequency: PeriodKind = PeriodKind.ANNUAL
-    report_deadline: str = "12-05"  # month-day of the default deadline
+    report_deadline: str = "12-05"  # month-day reports must arrive before ("trước ngày 05 tháng 12")
     report_to: str | None = None
 
 
@@ -174,6 +182,8 @@ class Indicator(Frozen):
     baseline_year: int | None = None
     baseline_value: float | None = None
     milestones: dict[int, float] = {}
+    judged: Judged = Judged.YEAR
+    since: int | None = None  # the first year a period-average target averages (judged: average)
     aggregation: Aggregation
     element: str | None = None  # the data element for sum/single/min/max/latest/weighted_mean
     numerator: str | None = None

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.domain.models import Period
+from bot.domain.periods import due_before
 from bot.domain.reminders import Kind
 from bot.domain.rendering import Translates, esc, shorten, split_lines
 
@@ -27,24 +28,26 @@ def missing_text(names: Sequence[str], t: Translates) -> str:
 def reminder_text(
     kind: Kind, period: Period, agency_name: str, missing: Sequence[str], working_days: int, t: Translates
 ) -> str:
-    """`working_days` is how many working days are left (ahead) or have passed (overdue)."""
-    facts = {"period": esc(period.code), "agency": esc(agency_name), "deadline": t.date(period.deadline)}
+    """`working_days` is how many working days are left (ahead) or have passed (overdue). The deadline is
+    worded as the document words it, "before 5 December" (see bot.domain.periods)."""
+    facts = {"period": esc(period.code), "agency": esc(agency_name), "deadline": t.date(due_before(period.deadline))}
     if kind is Kind.AHEAD:
         head = t.ngettext(
-            "⏰ Reminder: the report for period {period} of {agency} is due on {deadline}, in {days} working day.",
-            "⏰ Reminder: the report for period {period} of {agency} is due on {deadline}, in {days} working days.",
+            "⏰ Reminder: the report for period {period} of {agency} is due before {deadline}, in {days} working day.",
+            "⏰ Reminder: the report for period {period} of {agency} is due before {deadline}, in {days} working days.",
             working_days,
         ).format(days=working_days, **facts)
     elif kind is Kind.DUE_TODAY:
         head = t.gettext(
-            "⏰ Today is the last day: the report for period {period} of {agency} is due {deadline}."
+            "⏰ Today is the last day to submit on time: the report for period {period} of {agency} is due before "
+            "{deadline}."
         ).format(**facts)
     else:
         head = t.ngettext(
-            "❗ The report for period {period} of {agency} is overdue: it was due on {deadline}, {days} working day "
-            "ago.",
-            "❗ The report for period {period} of {agency} is overdue: it was due on {deadline}, {days} working days "
-            "ago.",
+            "❗ The report for period {period} of {agency} is late: it was due before {deadline}, {days} working "
+            "day ago.",
+            "❗ The report for period {period} of {agency} is late: it was due before {deadline}, {days} working "
+            "days ago.",
             working_days,
         ).format(days=working_days, **facts)
     return f"{head}\n{missing_text(missing, t)}\n" + t.gettext("Press the button to report now.")
@@ -71,18 +74,18 @@ def escalation_messages(
     Telegram's limit."""
     if stopped:
         head = t.ngettext(
-            "🔕 Period {period} ({programme}): {days} working days after the deadline of {deadline}, reminders "
-            "have stopped. {count} agency has still not submitted and will not be reminded again:",
-            "🔕 Period {period} ({programme}): {days} working days after the deadline of {deadline}, reminders "
-            "have stopped. {count} agencies have still not submitted and will not be reminded again:",
+            "🔕 Period {period} ({programme}): {days} working days after the deadline (before {deadline}), "
+            "reminders have stopped. {count} agency has still not submitted and will not be reminded again:",
+            "🔕 Period {period} ({programme}): {days} working days after the deadline (before {deadline}), "
+            "reminders have stopped. {count} agencies have still not submitted and will not be reminded again:",
             len(late),
         )
     else:
         head = t.ngettext(
             "🚨 Period {period} ({programme}): {count} agency has not submitted, {days} working days after the "
-            "deadline of {deadline}:",
+            "deadline (before {deadline}):",
             "🚨 Period {period} ({programme}): {count} agencies have not submitted, {days} working days after the "
-            "deadline of {deadline}:",
+            "deadline (before {deadline}):",
             len(late),
         )
     facts = {
@@ -90,7 +93,7 @@ def escalation_messages(
         "programme": esc(period.programme_code),
         "count": len(late),
         "days": overdue_days,
-        "deadline": t.date(period.deadline),
+        "deadline": t.date(due_before(period.deadline)),
     }
     return split_lines([head.format(**facts), *_late_lines(late, t)])
 

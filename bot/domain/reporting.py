@@ -11,10 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
-from bot.domain.models import Answer, DataElement, Indicator, Value
+from bot.domain.models import Answer, DataElement, Indicator, TaskStatus, Value
 from bot.domain.validation import Accepted, NeedsConfirmation, Rejected, recheck, validate_number
+
+
+class _Translates(Protocol):
+    """The part of `bot.domain.rendering.Translates` used here (which imports this module)."""
+
+    def gettext(self, message: str) -> str: ...
+
 
 ESSAY_LENGTH = 120  # a typed "figure" longer than this is an explanation, not a number
 NARRATIVE_LIMIT = 500
@@ -49,13 +56,41 @@ def previous_question(elements: Sequence[DataElement], current: str | None) -> s
 
 
 def is_on_time(submitted_at: datetime, deadline: date, zone: tzinfo) -> bool:
-    """On time means by the end of the deadline day, local time (5 December counts as on time)."""
+    """On time means by the end of `deadline`, the period's last day on time, in the province's zone. For
+    the document's "trước ngày 05 tháng 12" that day is 4 December: 23:59 on the 4th is on time, 00:01 on
+    the 5th late (see bot.domain.periods)."""
     return submitted_at.astimezone(zone).date() <= deadline
 
 
 def indicators_fed_by(indicators: Sequence[Indicator], element_code: str) -> list[Indicator]:
     """The indicators whose formula reads this element."""
     return [indicator for indicator in indicators if element_code in indicator.element_codes]
+
+
+def task_progress_problem(status: str | None, percent: float | None) -> str | None:
+    """Why a task's status and its percentage done disagree, as a reason key; None when they agree.
+
+    Done is 100 %, not started is 0 %, and a task in progress or delayed is not yet 100 %. A summary that
+    shows "done, 60 %" cannot be read, so the pair is refused rather than one half silently rewritten: the
+    focal point knows which of the two is wrong."""
+    if status is None or percent is None:
+        return None
+    if status == TaskStatus.DONE and percent < 100:
+        return "task_done_below_100"
+    if status == TaskStatus.NOT_STARTED and percent > 0:
+        return "task_not_started_above_0"
+    if status in (TaskStatus.IN_PROGRESS, TaskStatus.DELAYED) and percent >= 100:
+        return "task_unfinished_at_100"
+    return None
+
+
+def task_progress_text(reason: str, t: _Translates) -> str:
+    """The refusal of a status and percentage that disagree (`task_progress_problem`)."""
+    return {
+        "task_done_below_100": t.gettext("A task marked done is 100 % done. Choose its status again below."),
+        "task_not_started_above_0": t.gettext("A task not started is 0 % done. Choose its status again below."),
+        "task_unfinished_at_100": t.gettext("A task 100 % done is done. Choose its status again below."),
+    }[reason]
 
 
 # ----------------------------------------------------------------- what an answer stores
@@ -176,6 +211,9 @@ def prepare(
         case TaskProgress(status=status, percent=percent, narrative=narrative):
             if narrative is not None and len(narrative) > NARRATIVE_LIMIT:
                 return TooLong(len(narrative), NARRATIVE_LIMIT)
+            problem = task_progress_problem(status, percent)
+            if problem is not None:  # the conversation refuses it at the percentage already (task_percent)
+                return Rejected(problem)
             return Draft(number=percent, text=status, note=narrative)
         case Note(text=text):
             if len(text) > NOTE_LIMIT:

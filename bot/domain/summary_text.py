@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.domain.models import Comparator, Indicator, ValueStatus
-from bot.domain.progress import Status, Trend
+from bot.domain.periods import on_time_rule
+from bot.domain.progress import PeriodAverage, Status, Trend
 from bot.domain.rendering import Translates, esc, shorten, split_lines
 
 if TYPE_CHECKING:
@@ -20,7 +21,8 @@ MARKS = {
     Status.ON_TRACK: "🟢",
     Status.AT_RISK: "🟡",
     Status.OFF_TRACK: "🔴",
-    Status.NO_DATA: "⚪",
+    Status.NOT_ASSESSABLE: "⚪",  # grey: a value, but nothing yet to judge it by
+    Status.NO_DATA: "➖",  # the dash that stands for a missing value
 }
 ARROWS = {Trend.BETTER: " ↗", Trend.WORSE: " ↘", Trend.SAME: " →", Trend.UNKNOWN: ""}
 SYMBOLS = {
@@ -49,6 +51,7 @@ def status_name(status: Status, t: Translates) -> str:
         Status.ON_TRACK: t.gettext("on track"),
         Status.AT_RISK: t.gettext("at risk"),
         Status.OFF_TRACK: t.gettext("off track"),
+        Status.NOT_ASSESSABLE: t.gettext("cannot be assessed yet"),
         Status.NO_DATA: t.gettext("no data"),
     }[status]
 
@@ -98,7 +101,9 @@ def summary_messages(summary: Summary, t: Translates) -> list[str]:
         counts[item.assessment.status] += 1
     lines = [
         t.gettext("<b>Summary, period {period}</b> · {programme} (due {deadline})").format(
-            period=esc(period.code), programme=esc(summary.programme.code), deadline=t.date(period.deadline)
+            period=esc(period.code),
+            programme=esc(summary.programme.code),
+            deadline=on_time_rule(period.deadline, t),
         ),
         completeness_line(summary, t),
         " · ".join(f"{MARKS[status]} {status_name(status, t)} {counts[status]}" for status in Status),
@@ -120,12 +125,27 @@ def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
     unit = f" {esc(indicator.unit)}" if indicator.unit and item.value is not None else ""
     line = f"{MARKS[item.assessment.status]} {number}. {name}: {value}{unit} ({esc(target_text(indicator, t))})"
     line += ARROWS[item.assessment.trend]
+    if item.assessment.average is not None and item.assessment.average.value is not None:
+        line += "; " + average_text(item.assessment.average, indicator.unit, t)
     aggregate = item.aggregate
     if aggregate.partial:
         line += " " + t.gettext("[{covered}/{total} agencies]").format(
             covered=len(aggregate.covered), total=len(aggregate.covered) + len(aggregate.missing)
         )
     return line
+
+
+def average_text(average: PeriodAverage, unit: str, t: Translates) -> str:
+    """What a period-average target was judged on, with the years it covers and those without a figure:
+    "bình quân 2021–2025: 8,7 %/năm (thiếu số liệu năm 2021, 2022)"."""
+    years = f"{average.since}–{average.until}" if average.since < average.until else str(average.until)
+    value = "–" if average.value is None else f"{t.number(average.value)} {esc(unit)}".rstrip()
+    text = t.gettext("average {years}: {value}").format(years=years, value=value)
+    if average.missing:
+        text += " " + t.ngettext("(no figure for {years})", "(no figures for {years})", len(average.missing)).format(
+            years=", ".join(str(year) for year in average.missing)
+        )
+    return text
 
 
 def indicator_detail(
@@ -150,18 +170,7 @@ def indicator_detail(
             words=esc(target_words) if target_words else "–",
         ),
     ]
-    if item.previous is not None:
-        lines.append(
-            t.gettext("Previous period ({period}): {value}").format(
-                period=esc(summary.previous_code or ""), value=t.number(item.previous)
-            )
-        )
-    if assessment.progress is not None:
-        lines.append(t.gettext("Progress: {progress} %").format(progress=t.number(assessment.progress, 1)))
-    if assessment.expected is not None:
-        lines.append(
-            t.gettext("Expected by now on the path to the target: {value}").format(value=t.number(assessment.expected))
-        )
+    lines += _standing_lines(summary, item, t)
     aggregate = item.aggregate
     if aggregate.missing:
         lines.append(
@@ -185,6 +194,32 @@ def indicator_detail(
         lines.append(f"❓ {esc(names.get(agency, agency))}: {esc(question)}")
         lines.append("💬 " + (esc(answer) if answer else t.gettext("(no answer yet)")))
     return split_lines(lines)
+
+
+def _standing_lines(summary: Summary, item: IndicatorSummary, t: Translates) -> list[str]:
+    """Where the indicator stands: the average it is judged on, the previous period, progress, the path."""
+    assessment = item.assessment
+    indicator = item.indicator
+    lines: list[str] = []
+    if assessment.average is not None:
+        lines.append(
+            t.gettext("Assessed on the average: {average}").format(
+                average=average_text(assessment.average, indicator.unit, t)
+            )
+        )
+    if item.previous is not None:
+        lines.append(
+            t.gettext("Previous period ({period}): {value}").format(
+                period=esc(summary.previous_code or ""), value=t.number(item.previous)
+            )
+        )
+    if assessment.progress is not None:
+        lines.append(t.gettext("Progress: {progress} %").format(progress=t.number(assessment.progress, 1)))
+    if assessment.expected is not None:
+        lines.append(
+            t.gettext("Expected by now on the path to the target: {value}").format(value=t.number(assessment.expected))
+        )
+    return lines
 
 
 def status_board(summary: Summary, t: Translates) -> list[str]:

@@ -16,6 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.indexed_list import IndexedList
 
 from bot.domain import aggregation
+from bot.domain.periods import on_time_rule
 from bot.domain.rendering import Translates
 from bot.domain.summary import Summary
 from bot.files.appendix_raw import raw_sheet
@@ -78,7 +79,7 @@ def _heading(sheet: FormSheet, summary: Summary, t: Translates, inputs: FileInpu
     period = summary.period
     sheet.centred(
         t.gettext("Reporting period: {period} (deadline {deadline}); figures as of {when}").format(
-            period=period.code, deadline=t.date(period.deadline), when=t.datetime(summary.generated_at)
+            period=period.code, deadline=on_time_rule(period.deadline, t), when=t.datetime(summary.generated_at)
         ),
         italic=True,
     )

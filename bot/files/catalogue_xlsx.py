@@ -75,6 +75,8 @@ INDICATORS = (
         ("factor", "hệ số"),
         ("lead", "đơn vị chủ trì"),
         ("milestones", "mốc theo năm"),
+        ("judged", "đánh giá theo"),
+        ("since", "bình quân từ năm"),
     ],
 )
 TASKS = (
@@ -93,7 +95,7 @@ TASKS = (
 SHEETS = (PROGRAMME, ELEMENTS, INDICATORS, TASKS)
 LIST_SEPARATOR = ","
 MAX_ROWS = 5000  # per sheet; the largest shipped catalogue has 58 elements
-# Columns read per row. The widest sheet has 23; a sheet may claim 16,384 columns and a million rows in
+# Columns read per row. The widest sheet has 25; a sheet may claim 16,384 columns and a million rows in
 # its dimension, which read as padding would take minutes.
 MAX_COLUMNS = 64
 

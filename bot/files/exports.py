@@ -10,8 +10,8 @@ JSON schema `chitieu.summary/1`:
                      "value_status", "covered": [agency codes], "missing": [agency codes]}],
      "completeness": {"expected", "submitted", "on_time", "late", "not_submitted",
                       "agencies": [{"code", "name_vi", "submitted_at", "on_time", "owed", "missing_items"}]}}
-Numbers are as computed (not rounded); status is a `bot.domain.progress.Status` value (achieved, on_track,
-at_risk, off_track, no_data, …). The other files round as the table prints.
+Numbers are as computed (not rounded); status is one of achieved, on_track, at_risk, off_track,
+not_assessable, no_data (docs/SUMMARY_JSON.md says what each means). The other files round as the table prints.
 
 Rendering a workbook or a chart is CPU work that grows with the province, so the bot runs it in a worker
 thread (`summary_file`), never on the event loop that answers everyone else. Everything here is safe

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import aggregation
 from bot.domain.models import Answer, ElementType
+from bot.domain.periods import on_time_rule
 from bot.domain.progress import Status
 from bot.domain.rendering import Translates, task_status_label
 from bot.domain.summary import Summary
@@ -62,7 +63,7 @@ def reporting(summary: Summary, t: Translates) -> Section:
             submitted=len(summary.submitted),
             expected=len(summary.agencies),
             period=period.code,
-            deadline=t.date(period.deadline),
+            deadline=on_time_rule(period.deadline, t),
             on_time=len(summary.on_time),
             late=len(summary.late),
             missing=len(summary.not_submitted),

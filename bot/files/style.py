@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from bot.domain.models import ElementType, Indicator
+from bot.domain.progress import Status
 
 FONT = "Times New Roman"
 MOTTO_SIZE = 13  # Quốc hiệu, Tiêu ngữ, the agency's name: 12-13 pt
@@ -95,17 +96,15 @@ class StatusStyle:
     grey: bool  # "nothing to measure yet": drawn as a grey stub, not as progress
 
 
-# One line per status, keyed by the status's value so that a status the domain adds later (such as "cannot
-# be assessed yet") needs one line here and nothing else; an unknown one is drawn grey.
-# TODO(lead): once bot.domain.progress.Status has its "cannot be assessed yet" member, check that its value
-# is "not_assessable" (else rename the key below); the chart's legend and the report's counts list it then.
+# One line per status (every member of bot.domain.progress.Status; a test checks none is missing). A status
+# with nothing to measure yet is drawn as a grey stub.
 STATUSES: dict[str, StatusStyle] = {
-    "achieved": StatusStyle("C6EFCE", "#2e7d32", grey=False),
-    "on_track": StatusStyle("DDEBF7", "#1565c0", grey=False),
-    "at_risk": StatusStyle("FFEB9C", "#f9a825", grey=False),
-    "off_track": StatusStyle("FFC7CE", "#c62828", grey=False),
-    "not_assessable": StatusStyle("EDEDED", "#bdbdbd", grey=True),
-    "no_data": StatusStyle("F2F2F2", "#9e9e9e", grey=True),
+    Status.ACHIEVED: StatusStyle("C6EFCE", "#2e7d32", grey=False),
+    Status.ON_TRACK: StatusStyle("DDEBF7", "#1565c0", grey=False),
+    Status.AT_RISK: StatusStyle("FFEB9C", "#f9a825", grey=False),
+    Status.OFF_TRACK: StatusStyle("FFC7CE", "#c62828", grey=False),
+    Status.NOT_ASSESSABLE: StatusStyle("D9D9D9", "#bdbdbd", grey=True),
+    Status.NO_DATA: StatusStyle("F2F2F2", "#9e9e9e", grey=True),
 }
 UNKNOWN_STATUS = StatusStyle("EDEDED", "#9e9e9e", grey=True)
 

@@ -1,7 +1,7 @@
 """`python -m bot demo`: the whole reporting season on one machine, without a Telegram account.
 
 It starts the local Bot API server and the real bot against it on a fresh database, loads the Hải Dương
-catalogue and agencies, opens the 2025 period (deadline 5 December 2025) and invites a focal point for
+catalogue and agencies, opens the 2025 period (due before 5 December 2025) and invites a focal point for
 every agency. Then it plays the season on a simulated clock: reminders go out, simulated focal points
 answer through the real conversation with plausible figures (some on time, some late, a few with typos
 that the bot refuses and they correct, one never), the escalation reaches the admin, and the admin asks
@@ -37,7 +37,7 @@ from bot.sandbox.timeline import Mark, timeline
 from bot.services.summary import build_summary
 
 PROGRAMME = "HD-NQ30"
-DEADLINE = date(2025, 12, 5)
+DEADLINE = date(2025, 12, 4)  # the last day on time: the programme says "trước ngày 05 tháng 12"
 ADMIN_ID = 900
 NEVER_ANSWERS = "H-NINHGIANG"
 FAST_AGENCIES = 8  # `--fast`: this many agencies take part, the one that never answers among them
@@ -264,10 +264,13 @@ class Season:
             marker = f"{position}/{len(elements)}" if self.lang == "vi" else f"{position} of {len(elements)}"
             await user.expect(marker, timeout=30)
             if element.type is ElementType.TASK:
-                await user.press(
-                    self.rng.choice(["Đang thực hiện", "Hoàn thành"] if self.lang == "vi" else ["In progress", "Done"])
+                status = self.rng.choice(
+                    ["Đang thực hiện", "Hoàn thành"] if self.lang == "vi" else ["In progress", "Done"]
                 )
-                await user.send(str(self.rng.choice([40, 60, 75, 100])))
+                await user.press(status)
+                done_part = self.rng.choice([40, 60, 75, 90])
+                # A task marked done is 100 % done: the bot refuses "done, 60 %".
+                await user.send("100" if status in ("Hoàn thành", "Done") else str(done_part))
                 await user.press("Không có nhận xét" if self.lang == "vi" else "No comment")
             elif element.type is ElementType.MILESTONE:
                 await user.press("✅ Đã đạt" if self.lang == "vi" else "✅ Achieved")

@@ -38,7 +38,7 @@ from bot.domain.models import (
     ValueStatus,
 )
 from bot.domain.periods import previous_period_code
-from bot.domain.progress import assess
+from bot.domain.progress import averaged_in, judge
 from bot.domain.summary import AgencyReport, IndicatorSummary, Summary
 from bot.domain.summary_text import numbered
 from bot.files.style import FileInputs, Letterhead
@@ -61,6 +61,7 @@ class _Compared:
     current: Snapshot
     previous: Snapshot | None
     baseline: Snapshot | None
+    yearly: Mapping[str, Mapping[int, float]]  # period-average indicators: their values in earlier years
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
         current=snapshots[period.id],
         previous=snapshots[earlier.id] if earlier else None,
         baseline=snapshots[baseline_period.id] if baseline_period else None,
+        yearly=await _earlier_years(storage, period, indicators, reporters, successors, types),
     )
     remarks = await _read_remarks(storage, period.id)
     submissions = await storage.values.submissions(period.id)
@@ -167,7 +169,7 @@ def _indicator_summary(
     return IndicatorSummary(
         indicator=indicator,
         aggregate=result,
-        assessment=assess(indicator, result.value, period.ends_on.year, previous, baseline),
+        assessment=judge(indicator, period, result.value, previous, baseline, compared.yearly.get(indicator.code, {})),
         previous=previous,
         baseline=baseline,
         value_status=ValueStatus(result.status) if result.status else None,
@@ -179,6 +181,36 @@ def _indicator_summary(
         ),
         explanations=tuple(remarks.asked.get(indicator.code, ())),
     )
+
+
+async def _earlier_years(
+    storage: Storage,
+    period: Period,
+    indicators: list[Indicator],
+    reporters: Mapping[str, frozenset[str]],
+    successors: Mapping[str, str],
+    types: Mapping[str, ElementType],
+) -> dict[str, dict[int, float]]:
+    """Each period-average indicator's value in every year from its `since` to the year before this
+    period, from the programme's year periods; a year without a period or a value is simply absent. Only
+    the few elements these indicators read are loaded, answer by answer, and aggregated as usual."""
+    averaged = [indicator for indicator in indicators if averaged_in(indicator, period)]
+    found: dict[str, dict[int, float]] = {indicator.code: {} for indicator in averaged}
+    if not averaged:
+        return found
+    codes = sorted({code for indicator in averaged for code in indicator.element_codes})
+    assigned = {code: reporters.get(code, frozenset()) for code in codes}
+    for year in range(min(indicator.since or 0 for indicator in averaged), period.ends_on.year):
+        earlier = await storage.periods.get(period.programme_id, str(year))
+        if earlier is None:
+            continue
+        rolled = roll_up(await storage.values.figures(earlier.id, codes), successors, types)
+        built = columns(rolled, assigned)
+        for indicator in averaged:
+            value = aggregate(indicator, built, rolled).value
+            if value is not None and year >= (indicator.since or 0):
+                found[indicator.code][year] = value
+    return found
 
 
 ODD = None  # an element whose column cannot come from totals: it is rolled up from its answers

@@ -6,7 +6,15 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.domain.models import ElementType
-from bot.domain.reporting import NARRATIVE_LIMIT, Note, NothingToNote, TaskProgress, TypedNumber
+from bot.domain.reporting import (
+    NARRATIVE_LIMIT,
+    Note,
+    NothingToNote,
+    TaskProgress,
+    TypedNumber,
+    task_progress_problem,
+    task_progress_text,
+)
 from bot.domain.validation import Rejected, validate_task_percent
 from bot.services.report import Conflict, Saved, record_answer
 from handlers.common import keyboard, reply, who
@@ -74,6 +82,14 @@ async def task_percent(update: Update, context: BotContext, conversation: Conver
     verdict = validate_task_percent(text, t.locale)
     if isinstance(verdict, Rejected):
         await reply(update, "⚠️ " + t.gettext("Type the percentage done, from 0 to 100."))
+        return
+    problem = task_progress_problem(conversation.data.get("status"), verdict.number)
+    if problem is not None:  # "done, 60 %": the status is asked again, with the reason first
+        sheet = await current_sheet(context, conversation)
+        if sheet is not None and conversation.element_code:
+            to_review = bool(conversation.data.get("to_review"))
+            lead = Lead("⚠️ " + task_progress_text(problem, t))
+            await ask(update, context, conversation, sheet, conversation.element_code, to_review=to_review, lead=lead)
         return
     conversation.state = TASK_NARRATIVE
     conversation.data["percent"] = verdict.number
