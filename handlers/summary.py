@@ -22,11 +22,11 @@ from bot.i18n import Translator
 from bot.services.summary import (
     build_summary,
     every_answer,
-    file_inputs,
     find_period,
     indicator_answers,
     period_by_id,
 )
+from bot.services.summary_files import file_inputs
 from handlers.common import keyboard, reply, who
 
 

@@ -13,7 +13,8 @@ from bot.domain.aggregation import Figure
 from bot.domain.models import Period, PeriodState, Role, ValueStatus
 from bot.domain.summary import Summary
 from bot.files.style import FileInputs
-from bot.services.summary import build_summary, every_answer, file_inputs
+from bot.services.summary import build_summary, every_answer
+from bot.services.summary_files import file_inputs
 from storage import Storage
 
 NOW = datetime(2026, 12, 8, 3, 30, tzinfo=UTC)  # 10:30 in Hà Nội, three days after the deadline

@@ -15,7 +15,8 @@ from bot.config import Settings
 from bot.domain.summary_text import summary_messages
 from bot.files.exports import summary_file, summary_json
 from bot.i18n import Translator, translator
-from bot.services.summary import build_summary, every_answer, file_inputs, find_period
+from bot.services.summary import build_summary, every_answer, find_period
+from bot.services.summary_files import file_inputs
 from storage import Storage
 
 FORMATS = ("text", "json", "xlsx", "docx", "csv", "csv_vi", "png")
