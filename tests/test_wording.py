@@ -267,3 +267,19 @@ def test_a_catalogue_problem_is_explained_in_the_operators_language(tmp_path: Pa
     assert "Input should be" not in vi.stderr
     en = run(tmp_path, "en", "catalog", "load", str(bad))
     assert f"{bad}:5: programme.horizon_year: must be a whole number" in en.stderr, en.stderr
+
+
+def test_a_configuration_mistake_is_explained_in_the_operators_language(tmp_path: Path) -> None:
+    missing = run(tmp_path, "vi", "run")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "Lỗi cấu hình: BOT_TOKEN: bắt buộc để kết nối với Telegram (lấy từ @BotFather)"
+    zone = subprocess.run(
+        [sys.executable, "-m", "bot", "period", "list"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_"))}
+        | {"DATABASE_URL": str(tmp_path / "z.db"), "DEFAULT_LOCALE": "vi", "TIMEZONE": "Mars/Base"},
+    )
+    assert zone.stderr.strip() == "Lỗi cấu hình: TIMEZONE: không có múi giờ 'Mars/Base'"
