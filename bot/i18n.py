@@ -170,11 +170,18 @@ _FIELD_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Input should be (?P<choices>'.+)", N_("must be one of: {choices}")),
         (r"unknown time zone (?P<value>.+)", N_("unknown time zone {value}")),
         (r"(?P<value>.+) is not a Telegram user id", N_("{value} is not a Telegram user id")),
+        # the catalogue checks' own (bot/domain/catalogue.py, spec_parsing.py)
+        (r"unknown agency (?P<value>.+)", N_("unknown agency {value}")),
+        (r"duplicate code (?P<value>.+)", N_("code {value} is used twice")),
+        (r"no data element (?P<value>.+)", N_("no data element {value}")),
+        (r"(?P<value>.+) is not numeric", N_("{value} is not a numeric item")),
+        (r"no agency of kind (?P<value>.+)", N_("no agency of kind {value}")),
     )
 )
 
 
-# The settings' and the reminder policy's own refusals (bot/config.py, bot/domain/reminders.py), found by
+# The settings', the reminder policy's and the catalogue checks' own refusals (bot/config.py,
+# bot/domain/reminders.py, bot/domain/catalogue.py), found by
 # their text in field_error; listed so that extraction keeps their translations.
 VALIDATOR_MESSAGES = (
     N_("must start with http:// or https://"),
@@ -188,6 +195,12 @@ VALIDATOR_MESSAGES = (
     N_("is required to talk to Telegram (get one from @BotFather)"),
     N_("the send window must open before it closes"),
     N_("days before the deadline must be at least 1"),
+    N_("file not found"),
+    N_("key given twice"),
+    N_("min is greater than max"),
+    N_("expected a mapping at the top level"),
+    N_("a task's type is task or milestone"),
+    N_("single-source aggregation needs a lead agency"),
 )
 
 

@@ -194,7 +194,7 @@ async def test_catalogue_upload_shows_its_diff_and_applies_it(season: Season, sa
         "application/x-yaml",
     )
     refusal = await admin.expect("Tệp chưa được nạp; không có gì thay đổi")
-    assert "hong.yaml:" in refusal.text and "unknown agency 'SYTX'" in refusal.text
+    assert "hong.yaml:" in refusal.text and "không có cơ quan mã 'SYTX'" in refusal.text
     await admin.send_document("anh.png", b"\x89PNG", "image/png")
     await admin.expect("Anh/chị hãy gửi tệp .yaml, .yml hoặc .xlsx")
     assert await snapshot(season) == before
