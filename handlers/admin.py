@@ -14,7 +14,7 @@ from bot.domain.dates import parse_day
 from bot.domain.models import Period, PeriodState, Role, User
 from bot.domain.periods import PeriodCodeError, deadline_words, on_time_rule
 from bot.domain.rendering import esc, shorten, split_lines
-from bot.i18n import Translator
+from bot.i18n import Translator, answer_name, period_state_name, role_name
 from bot.services import people
 from bot.services import periods as reporting
 from bot.services.audit import audit_trail
@@ -76,13 +76,15 @@ async def _send_invite(update: Update, context: BotContext, issued: people.Issue
     t = who(context).t
     created, agency, role = issued.invite, issued.agency, issued.invite.role
     link = f"https://t.me/{context.bot.username}?start={created.token}"
-    target = esc(agency.name(t.locale)) if agency else t.gettext("the whole province")
-    await reply(
-        update,
-        t.gettext("Invite for {role} of {target}, single use, valid until {date}:\n{link}").format(
-            role=esc(role.value), target=target, date=t.date(created.expires_at.date()), link=esc(link)
-        ),
-    )
+    words = {"role": esc(role_name(role, t)), "moment": t.datetime(created.expires_at), "link": esc(link)}
+    if agency:
+        text = t.gettext("Invite link for the {role} of {agency}, single use, valid until {moment}:\n{link}")
+        await reply(update, text.format(agency=esc(agency.name(t.locale)), **words))
+    else:
+        await reply(
+            update,
+            t.gettext("Invite link for the role of {role}, single use, valid until {moment}:\n{link}").format(**words),
+        )
 
 
 async def handover(update: Update, context: BotContext) -> None:
@@ -240,13 +242,12 @@ async def pending(update: Update, context: BotContext) -> None:
     lines = [t.gettext("<b>Waiting</b>")]
     found = await people.waiting(context.storage)
     for created in found.invites:
-        lines.append(
-            t.gettext("• Invite not used yet: {role} of {agency}, until {date}").format(
-                role=esc(created.role.value),
-                agency=esc(created.agency_code or "–"),
-                date=t.date(created.expires_at.date()),
-            )
-        )
+        words = {"role": esc(role_name(created.role, t)), "moment": t.datetime(created.expires_at)}
+        if created.agency_code:
+            line = t.gettext("• Invite not used yet: {role} of {agency}, valid until {moment}")
+            lines.append(line.format(agency=esc(created.agency_code), **words))
+        else:
+            lines.append(t.gettext("• Invite not used yet: {role}, valid until {moment}").format(**words))
     lines += [f"• {person(user, t)} ({user.telegram_id})" for user in found.users]
     await _send_lines(update, lines if len(lines) > 1 else [t.gettext("Nobody is waiting.")])
 
@@ -290,7 +291,7 @@ async def audit(update: Update, context: BotContext) -> None:
         new = (
             esc(t.number(change.new_number))
             if change.new_number is not None
-            else esc(change.new_text or change.new_answer.value)
+            else esc(change.new_text or answer_name(change.new_answer, t))
         )
         lines.append(
             f"{t.datetime(change.changed_at)} · {esc(change.agency_code)} · "
@@ -320,7 +321,10 @@ async def confirmed(update: Update, context: BotContext) -> None:
         )
         if updated is None:
             return
-        await reply(update, t.gettext("{code}: {state}").format(code=esc(updated.code), state=esc(updated.state.value)))
+        await reply(
+            update,
+            t.gettext("{code}: {state}").format(code=esc(updated.code), state=esc(period_state_name(updated.state, t))),
+        )
     elif parts[1] == "broadcast":
         text = context.user_data.pop("broadcast", None) if context.user_data is not None else None
         if not text:

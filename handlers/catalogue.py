@@ -18,7 +18,7 @@ from bot.context import BotContext
 from bot.domain.catalogue import CatalogueDiff, CatalogueError, CatalogueSpec, Parsed
 from bot.domain.models import Role
 from bot.domain.rendering import esc, split_lines
-from bot.i18n import Translator
+from bot.i18n import Translator, catalogue_problems
 from bot.services.catalogue import CATALOGUE_MAX_BYTES, CATALOGUE_SUFFIXES, load_catalogue, plan_file
 from bot.services.catalogue_upload import FLOW as FLOW  # the onboarding dispatcher routes documents by it
 from bot.services.catalogue_upload import (
@@ -90,7 +90,7 @@ async def _parse(
     try:
         return await plan_file(context.storage, await _download(context, file_id), name)
     except CatalogueError as error:
-        problems = [f"• {esc(line)}" for line in str(error).splitlines()[:PROBLEMS_SHOWN]]
+        problems = [f"• {esc(line)}" for line in catalogue_problems(error, t)[:PROBLEMS_SHOWN]]
         if len(error.problems) > PROBLEMS_SHOWN:
             problems.append(t.gettext("… and {count} more").format(count=len(error.problems) - PROBLEMS_SHOWN))
         for text in split_lines([t.gettext("The file was not loaded; nothing changed:"), *problems]):

@@ -78,10 +78,10 @@ async def test_periods_are_locked_and_unlocked_after_confirmation(season: Season
     await admin.expect("Khóa kỳ 2026")
     assert (await season.storage.periods.by_id(season.current.id)).state is PeriodState.OPEN  # type: ignore[union-attr]
     await admin.press("Xác nhận")
-    await admin.expect("2026: locked")
+    await admin.expect("2026: đã khóa")
     await admin.command("unlock_period", "2026")
     await admin.press("Xác nhận")
-    await admin.expect("2026: closed")
+    await admin.expect("2026: đã đóng")
     events = await season.storage.db.fetch_all(
         "SELECT old_state, new_state, changed_by FROM period_events WHERE period_id = ? ORDER BY id",
         (season.current.id,),
@@ -122,7 +122,7 @@ async def test_audit_pending_and_broadcast(season: Season, sandbox: SandboxClien
     await admin.command("invite", "CTK")
     await admin.expect("https://t.me/")
     await admin.command("pending")
-    assert "focal của CTK" in (await admin.expect("Lời mời chưa dùng")).text
+    assert "cán bộ đầu mối của CTK" in (await admin.expect("Link mời chưa dùng")).text
     await admin.command("broadcast", "Họp giao ban <thứ Hai> & nộp số liệu")
     await admin.expect("Gửi tin này tới 1 đầu mối?")
     await admin.press("Gửi")
@@ -175,7 +175,7 @@ async def test_catalogue_upload_shows_its_diff_and_applies_it(season: Season, sa
     await admin.send_document(
         "danh_muc.yaml", text.replace("value: 40.5, year: 2030", "value: 42, year: 2030").encode(), "application/x-yaml"
     )
-    diff = await admin.expect("HD-NQ30: thêm 0, sửa 1, bỏ 0")
+    diff = await admin.expect("HD-NQ30: thêm 0, sửa 1, loại bỏ 0")
     assert "~ indicator:HOSPITAL_BEDS" in diff.text
     beds = lambda: season.storage.db.fetch_one("SELECT target_value FROM indicators WHERE code = 'HOSPITAL_BEDS'")  # noqa: E731
     assert (await beds())[0] == 40.5  # type: ignore[index]
@@ -194,15 +194,15 @@ async def test_catalogue_upload_shows_its_diff_and_applies_it(season: Season, sa
         "application/x-yaml",
     )
     refusal = await admin.expect("Tệp chưa được nạp; không có gì thay đổi")
-    assert "hong.yaml:" in refusal.text and "unknown agency 'SYTX'" in refusal.text
+    assert "hong.yaml:" in refusal.text and "không có cơ quan mã 'SYTX'" in refusal.text
     await admin.send_document("anh.png", b"\x89PNG", "image/png")
-    await admin.expect("Hãy gửi tệp .yaml, .yml hoặc .xlsx")
+    await admin.expect("Anh/chị hãy gửi tệp .yaml, .yml hoặc .xlsx")
     assert await snapshot(season) == before
 
     spec = await season.storage.catalogue.spec("HD-NQ30")
     workbook = catalogue_to_xlsx(spec.model_copy(update={"indicators": spec.indicators[:-1]}))  # type: ignore[union-attr]
     await admin.send_document("danh_muc.xlsx", workbook)
-    assert "− indicator:SAFE_COMMUNES" in (await admin.expect("HD-NQ30: thêm 0, sửa 0, bỏ 1")).text
+    assert "− indicator:SAFE_COMMUNES" in (await admin.expect("HD-NQ30: thêm 0, sửa 0, loại bỏ 1")).text
     await admin.press("Hủy")
     await admin.expect("Đã hủy")
     still = await season.storage.db.fetch_one("SELECT active FROM indicators WHERE code = 'SAFE_COMMUNES'")

@@ -113,8 +113,8 @@ def test_period_and_invite_commands(tmp_path: Path) -> None:
         (("period", "open", "2025-Q5", "--programme", "HD-NQ30"), "2025-Q5 is not a period"),
         (("period", "open", "2025"), "Several programmes are loaded"),
         (("period", "lock", "2031", "--programme", "HD-NQ30"), "No period 2031"),
-        (("agency", "merge", "H-TUKY", "--into", "NOPE"), "NOPE: no active agency"),
-        (("agency", "retire", "NOPE"), "NOPE: no agency with this code"),
+        (("agency", "merge", "H-TUKY", "--into", "NOPE"), "No active agency NOPE. See `python -m bot agency list`."),
+        (("agency", "retire", "NOPE"), "No agency with code NOPE. See `python -m bot agency list`."),
         (("catalog", "load", "missing.yaml"), "missing.yaml:?: no such file or directory"),
         (("reminders", "policy", "2031", "--programme", "HD-NQ30"), "No period 2031"),
     ],
@@ -152,7 +152,9 @@ def test_malformed_catalogue_file_names_line(tmp_path: Path) -> None:
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, variable: str, value: str) -> None:
     result = run(tmp_path, "period", "list", **{variable: value})
     assert result.returncode == 2
-    assert result.stderr.startswith(f"Configuration error: {variable}:")
+    # An unusable DEFAULT_LOCALE leaves the operator with the default language, Vietnamese.
+    frame = "Lỗi cấu hình" if variable == "DEFAULT_LOCALE" else "Configuration error"
+    assert result.stderr.startswith(f"{frame}: {variable}:")
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -66,7 +66,7 @@ async def test_a_database_at_the_shipped_version_opens(tmp_path: Path) -> None:
 
 def _environment(path: Path, **more: str) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "DATABASE_"))}
-    return environment | {"DATABASE_URL": str(path)} | more
+    return environment | {"DATABASE_URL": str(path), "DEFAULT_LOCALE": "en"} | more  # messages checked in English
 
 
 async def _run(arguments: list[str], environment: dict[str, str], cwd: Path) -> tuple[int, str]:

@@ -26,7 +26,7 @@ async def test_invite_binds_the_user_and_shows_status(season: Season, sandbox: S
     assert "Nguyễn Thị Lan" in welcome and "đầu mối của Sở Y tế" in welcome
     status = await lan.expect("Kỳ 2026")
     due_before = season.current.deadline + timedelta(days=1)  # the stored day is the last one on time
-    assert f"hạn trước ngày {due_before:%d/%m/%Y}: còn 4/4 mục chưa nhập" in status.text
+    assert f"hạn nộp trước ngày {due_before:%d/%m/%Y}: còn 4/4 mục chưa nhập" in status.text
     memberships = await season.storage.users.memberships(101)
     assert [(m.agency_code, m.primary) for m in memberships] == [("SYT", True)]
     await lan.command("start")

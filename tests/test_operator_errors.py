@@ -35,6 +35,7 @@ class Outcome:
 async def cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> Outcome:
     """`python -m bot ARGS` as a process; fails the test if it does not end within `timeout` (a hang)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "ADMIN_", "DATABASE_", "LOG_"))}
+    environment["DEFAULT_LOCALE"] = "en"  # the messages below are checked in English; a test may ask for vi
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

@@ -121,7 +121,7 @@ async def test_a_sender_killed_as_a_message_arrives_leaves_nothing_unsent(server
     code, plan, _ = await finish(await start(server, database, SLOTS[0], 5, None, "plan"))
     assert code == 0
     [line] = [line for line in plan.splitlines() if str(eighth[0]) in line]
-    assert "không rõ" in line and "có thể đã đến nơi nên không gửi lại" in line
+    assert "chưa rõ kết quả" in line and "có thể đã đến nơi nên không gửi lại" in line
 
 
 async def test_a_sender_killed_while_a_claim_waits_for_its_turn_leaves_nothing_unsent(

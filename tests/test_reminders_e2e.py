@@ -129,7 +129,7 @@ async def test_pause_hands_reminders_to_the_backup(bot: BotApplication, season: 
     lan = await join(season, sandbox, 101, "Lan", "SYT")
     minh = await join(season, sandbox, 102, "Minh", "SYT", Role.BACKUP)
     await lan.command("pause", "31/12/2026")
-    assert "31/12/2026" in (await lan.expect("Không gửi nhắc nhở")).text
+    assert "31/12/2026" in (await lan.expect("Tạm dừng nhắc nhở")).text
     await run_reminders(bot, at(SLOTS["before-3"]))
     assert await reminders_of(lan) == [] and len(await reminders_of(minh)) == 1
     await lan.command("resume")
@@ -137,7 +137,7 @@ async def test_pause_hands_reminders_to_the_backup(bot: BotApplication, season: 
     await run_reminders(bot, at(SLOTS["before-1"]))
     assert len(await reminders_of(lan)) == 1 and len(await reminders_of(minh)) == 1
     await lan.command("pause", "hôm qua")
-    assert "Hãy ghi ngày cuối cùng" in (await lan.expect("/pause")).text
+    assert "hãy ghi ngày nghỉ cuối cùng" in (await lan.expect("/pause")).text
 
 
 async def test_admin_remind_asks_first_and_focal_points_cannot(

@@ -59,7 +59,7 @@ async def test_a_district_reports_its_counts(season: Season, sandbox: SandboxCli
     await tuky.command("report")
     first = await tuky.expect("Mục 1/16")
     assert "Tổng số xã" in first.text and "Kỳ trước (2025): 26 xã" in first.text
-    assert "Phục vụ chỉ tiêu: Tỷ lệ xã đạt chuẩn nông thôn mới nâng cao — mục tiêu 2030: 100% số xã" in first.text
+    assert "Thuộc chỉ tiêu: Tỷ lệ xã đạt chuẩn nông thôn mới nâng cao — mục tiêu 2030: 100% số xã" in first.text
     assert [label for label, _ in first.buttons] == ["Bỏ qua", "Không áp dụng", "◀ Quay lại"]
     task = await type_values(tuky, DISTRICT_ANSWERS)
     assert "Mục 16/16" in task.text and "Nhiệm vụ đang ở trạng thái nào" in task.text
@@ -142,14 +142,14 @@ async def test_bad_values_are_refused_with_reasons(season: Season, sandbox: Sand
     await lan.command("report")
     await lan.expect("Mục 1/4")
     for typed, reason in [
-        ("12abc", "Tôi không đọc được đó là một con số."),
+        ("12abc", "Tôi không đọc được nội dung này thành số."),
         ("-5", "Giá trị không được nhỏ hơn 0."),
         ("95%", "Mục này là số đếm, không phải tỷ lệ phần trăm."),
         ("9,5", "Mục này là số đếm nên phải là số nguyên."),
         (
             "Năm nay có thêm bệnh viện đa khoa tư nhân nên số giường tăng, tôi sẽ gửi báo cáo chi tiết "
             "bằng văn bản sau khi Sở tổng hợp xong các số liệu",
-            "đoạn giải thích",
+            "lời giải thích",
         ),
     ]:
         await lan.send(typed)
@@ -165,7 +165,7 @@ async def test_bad_values_are_refused_with_reasons(season: Season, sandbox: Sand
     await ctk.send("9,2")
     await ctk.expect("Mục 2/11")
     await ctk.send("5%")
-    assert "Mục này tính bằng tỷ đồng, không phải %." in (await ctk.expect("⚠️")).text
+    assert "Mục này có đơn vị tính là tỷ đồng, không phải %." in (await ctk.expect("⚠️")).text
     assert "Mục 5/11" in (await type_values(ctk, ["145.000", "1.970.000", "860.000"])).text
     await ctk.send("120")
     assert "Giá trị không được lớn hơn 100." in (await ctk.expect("⚠️")).text
@@ -213,7 +213,7 @@ async def test_edit_after_submit_keeps_history(season: Season, sandbox: SandboxC
     assert "Đã nộp lúc" in review.text
     await lan.press("1")
     question = await lan.expect("Mục 1/4")
-    assert "Đang ghi nhận: 7.100 giường (Lan," in question.text
+    assert "Số liệu hiện tại: 7.100 giường (Lan," in question.text
     await lan.send("7.250")
     review = await sent(lan, "✓ Đã lưu")
     assert review.text.startswith("✓ Đã lưu: Số giường bệnh = 7.250 giường\n\nRà soát")
@@ -280,7 +280,7 @@ async def test_unexpected_input_and_stale_or_crafted_buttons(season: Season, san
     await lan.send("7.100")
     await lan.expect("Mục 2/4")
     answer = await lan.press("Bỏ qua", message=first)  # a button of a question already answered
-    assert answer is not None and "đã qua" in (answer["text"] or "")
+    assert answer is not None and "không còn hiệu lực" in (answer["text"] or "")
     assert (await values(season, "SYT"))["hospital_beds"][1] == 7100
     crafted = await lan.press_data(first.message_id, f"r:pick:{season.current.id}:SCT")
     assert crafted is not None

@@ -38,7 +38,7 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     admin = await sandbox.user(900, "Quản trị")
     await admin.command("summary", "2026")
     summary = await admin.expect("Tổng hợp kỳ 2026")
-    assert "Nộp báo cáo: 1/30 cơ quan (1 đúng hạn, 0 trễ hạn); 29 chưa nộp." in summary.text
+    assert "Nộp báo cáo: 1/30 cơ quan đã nộp (1 đúng hạn, 0 quá hạn); 29 chưa nộp." in summary.text
     assert "Số giường bệnh trên 1 vạn dân: 37,06 giường/vạn dân (≥ 40,5)" in summary.text
     assert "<b>Văn hóa - xã hội</b>" in summary.raw_text and "🟢 21. Số giường bệnh" in summary.text
 
@@ -46,7 +46,7 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     document = await admin.expect("Tổng hợp kỳ 2026 (HD-NQ30)")
     assert document.document is not None and document.document["file_name"] == "tong_hop_HD-NQ30_2026.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(await sandbox.file(document.document["file_id"])))
-    assert workbook.sheetnames == ["Tổng hợp", "Tình hình nộp", "Số liệu gốc"]
+    assert workbook.sheetnames == ["Tổng hợp", "Tình hình nộp báo cáo", "Số liệu gốc"]
     sheet = workbook["Tổng hợp"]
     assert sheet["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and sheet["A2"].value == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
     assert [cell.value for cell in sheet[10]][:4] == ["STT", "Chỉ tiêu", "Đơn vị tính", "Mục tiêu 2030"]
@@ -55,7 +55,7 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     rows = {row[1]: row for row in sheet.iter_rows(min_row=13, values_only=True) if isinstance(row[0], int)}
     beds = rows["Số giường bệnh trên 1 vạn dân"]
     assert beds[2] == "giường/vạn dân" and beds[3] == "đạt 40,5 giường bệnh/vạn dân"
-    assert beds[5] == 37.06 and beds[7] == "đúng tiến độ" and beds[4] is not None  # up from 2025
+    assert beds[5] == 37.06 and beds[7] == "đúng lộ trình" and beds[4] is not None  # up from 2025
     doctors = rows["Số bác sĩ trên 1 vạn dân"]
     assert "Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng" in doctors[8]
     assert len(rows) == 36
@@ -94,7 +94,7 @@ async def test_details_and_the_status_board(season: Season, sandbox: SandboxClie
     await admin.expect("Chỉ tiêu nào?")
     await admin.press("22")  # doctors per 10,000 people: the 22nd in area order
     detail = await admin.expect("Số bác sĩ trên 1 vạn dân")
-    assert "Giá trị: 10,66 bác sĩ/vạn dân (đúng tiến độ; sơ bộ)" in detail.text
+    assert "Giá trị: 10,66 bác sĩ/vạn dân (đúng lộ trình; sơ bộ)" in detail.text
     assert "📝 Sở Y tế: Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng" in detail.text
     await admin.command("status", "2026")
     board = await admin.expect("Tình hình nộp báo cáo kỳ 2026")
@@ -134,7 +134,7 @@ async def test_a_page_button_redraws_in_place_and_stale_buttons_do_no_harm(
     assert redrawn.buttons == first.buttons
     # A button of a period that is gone says so; an indicator number past the end sends nothing.
     gone = await admin.press_data(first.message_id, "s:show:99999")
-    assert gone is not None and gone["text"] == "Kỳ này không còn tồn tại." and gone["show_alert"]
+    assert gone is not None and gone["text"] == "Kỳ báo cáo này không còn tồn tại." and gone["show_alert"]
     await admin.press_data(first.message_id, f"s:ind:{season.current.id}:999")
     # The page already shown, pressed again: Telegram refuses an edit that changes nothing; no apology follows.
     await admin.press_data(first.message_id, f"s:page:{season.current.id}:0")

@@ -16,11 +16,23 @@ import sys
 from collections.abc import Callable
 
 from bot.cli import agencies, catalogue, db, demo, health, init, invites, periods, reminders, run, summary
-from bot.cli.common import EXIT_BAD_INPUT, Command, Program, Subcommands, UserError, config_error, database_error
+from bot.cli.common import (
+    EXIT_BAD_INPUT,
+    Command,
+    Program,
+    Subcommands,
+    UserError,
+    argparse_language,
+    config_error,
+    database_error,
+    operator_locale,
+    refusal,
+    translate_parser,
+)
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.catalogue import CatalogueError
 from bot.domain.periods import PeriodCodeError
-from bot.i18n import Translator, translator
+from bot.i18n import N_, Translator, catalogue_problems, translator
 from bot.logs import configure_logging, level_for
 from bot.services.periods import UnknownProgramme
 from storage import AgencyError, DatabaseUnusable, PeriodError, open_storage
@@ -56,26 +68,34 @@ COMMANDS: dict[str, Command] = {
 PROGRAMS: dict[str, Program] = {**run.PROGRAMS, **demo.PROGRAMS}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The `python -m bot` parser, with every group's commands."""
+def build_parser(t: Translator | None = None) -> argparse.ArgumentParser:
+    """The `python -m bot` parser, with every group's commands, its help in `t`'s language (English without).
+
+    Build it inside `argparse_language(t)` too, so that argparse's own words match."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Progress tracker bot for a provincial action programme.",
+        description=N_("Progress tracker bot for a provincial action programme."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {package_version()}", help=N_("show the version and exit")
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar=N_("COMMAND"))
     for add_parser in ADD_PARSERS:
         add_parser(commands)
+    if t is not None:
+        translate_parser(parser, t)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command line (the process's by default) and return its exit code."""
-    arguments = build_parser().parse_args(argv)
+    t = translator(operator_locale())
+    with argparse_language(t):
+        arguments = build_parser(t).parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as error:
-        return config_error(error)
+        return config_error(error, t)
     configure_logging(settings, level_for(settings, arguments.command))
     key = command_key(arguments)
     if key in PROGRAMS:
@@ -105,14 +125,14 @@ async def dispatch(command: Command, arguments: argparse.Namespace, settings: Se
     try:
         storage = await open_storage(settings.database_path, run_migrations=arguments.command != "db")
     except DatabaseUnusable as error:
-        return database_error(error)
+        return database_error(error, t)
     try:
         return await command(arguments, settings, storage, t)
     except CatalogueError as error:
         print(t.gettext("The file was not loaded; nothing changed:"), file=sys.stderr)
-        print(str(error), file=sys.stderr)
+        print("\n".join(catalogue_problems(error, t)), file=sys.stderr)
     except (UserError, AgencyError, PeriodError) as error:
-        print(t.gettext("Error: {message}").format(message=error), file=sys.stderr)
+        print(refusal(error, t), file=sys.stderr)
     except PeriodCodeError as error:
         print(
             t.gettext("{code} is not a period. Write 2025, 2025-H1, 2025-Q3 or 2025-07.").format(code=error),
@@ -121,9 +141,9 @@ async def dispatch(command: Command, arguments: argparse.Namespace, settings: Se
     except UnknownProgramme as error:
         print(_programme_hint(t, str(error)), file=sys.stderr)
     except ConfigError as error:
-        return config_error(error)
+        return config_error(error, t)
     except DatabaseUnusable as error:
-        return database_error(error)
+        return database_error(error, t)
     finally:
         await storage.close()
     return EXIT_BAD_INPUT

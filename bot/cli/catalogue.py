@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 from pathlib import Path
 
 from bot.cli.common import Command, Subcommands, write_output
 from bot.config import Settings
 from bot.domain.catalogue import CatalogueError, Problem
-from bot.i18n import Translator
+from bot.i18n import N_, Translator, item_kind_name
 from bot.services.catalogue import load_catalogue, parse_catalogue_bytes
 from bot.services.catalogue_listing import catalogue_listing
 from bot.services.periods import UnknownProgramme
@@ -18,16 +19,16 @@ from storage import Storage
 
 def add_parser(commands: Subcommands) -> None:
     """Add `catalog` and its actions."""
-    catalog = commands.add_parser("catalog", help="programme catalogues").add_subparsers(
-        dest="catalog_command", required=True, metavar="ACTION"
+    catalog = commands.add_parser("catalog", help=N_("programme catalogues")).add_subparsers(
+        dest="catalog_command", required=True, metavar=N_("ACTION")
     )
-    catalog_load = catalog.add_parser("load", help="validate and load a catalogue file")
-    catalog_load.add_argument("file", type=Path, help="a catalogue: YAML, or the Excel template (.xlsx)")
-    template = catalog.add_parser("template", help="write the Excel catalogue template")
-    template.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
-    template.add_argument("--programme", help="fill it with this loaded programme (empty otherwise)")
-    catalog_list = catalog.add_parser("list", help="list programmes, indicators and tasks")
-    catalog_list.add_argument("--json", action="store_true", help="print JSON")
+    catalog_load = catalog.add_parser("load", help=N_("validate and load a catalogue file"))
+    catalog_load.add_argument("file", type=Path, help=N_("a catalogue: YAML, or the Excel template (.xlsx)"))
+    template = catalog.add_parser("template", help=N_("write the Excel catalogue template"))
+    template.add_argument("--out", type=Path, required=True, help=N_("the .xlsx file to write"))
+    template.add_argument("--programme", help=N_("fill it with this loaded programme (empty otherwise)"))
+    catalog_list = catalog.add_parser("list", help=N_("list programmes, indicators and tasks"))
+    catalog_list.add_argument("--json", action="store_true", help=N_("print JSON"))
 
 
 async def catalog_load(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
@@ -77,8 +78,11 @@ async def catalog_list(arguments: argparse.Namespace, _: Settings, storage: Stor
             name = indicator["name_vi" if t.locale == "vi" else "name_en"]
             print(f"  {indicator['code']:<34} {shown:<18} {indicator['unit']:<10} {name}")
         for task in programme["tasks"]:
-            due = task["due_on"] or "–"
-            print(f"  [{task['type']}] {task['code']:<30} {due:<12} {task['lead']}")
+            # The JSON keeps ISO dates and the stored kind for scripts; a reader gets words and local dates.
+            due = t.date(date.fromisoformat(task["due_on"])) if task["due_on"] else "–"
+            name = task["name_vi" if t.locale == "vi" else "name_en"]
+            kind = item_kind_name(task["type"], t)
+            print(f"  {kind + ':':<11} {task['code']:<30} {due:<12} {task['lead'] or '–':<8} {name}")
     return 0
 
 

@@ -8,19 +8,19 @@ from pathlib import Path
 
 from bot.cli.common import Command, Subcommands, cannot_write
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from storage import Storage
 from storage.db import migrate
 
 
 def add_parser(commands: Subcommands) -> None:
     """Add `db` and its actions."""
-    db = commands.add_parser("db", help="database maintenance").add_subparsers(
-        dest="db_command", required=True, metavar="ACTION"
+    db = commands.add_parser("db", help=N_("database maintenance")).add_subparsers(
+        dest="db_command", required=True, metavar=N_("ACTION")
     )
-    db.add_parser("migrate", help="apply pending migrations")
-    backup = db.add_parser("backup", help="copy the database with SQLite's online backup")
-    backup.add_argument("path", type=Path, help="where to write the copy")
+    db.add_parser("migrate", help=N_("apply pending migrations"))
+    backup = db.add_parser("backup", help=N_("copy the database with SQLite's online backup"))
+    backup.add_argument("path", type=Path, help=N_("where to write the copy"))
 
 
 async def db_migrate(_: argparse.Namespace, __: Settings, storage: Storage, t: Translator) -> int:

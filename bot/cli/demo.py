@@ -7,15 +7,16 @@ from pathlib import Path
 
 from bot.cli.common import Program, Subcommands
 from bot.config import Settings
+from bot.i18n import N_
 
 
 def add_parser(commands: Subcommands) -> None:
     """Add `demo`."""
-    demo = commands.add_parser("demo", help="play a whole reporting season offline, with no Telegram account")
-    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same season (1)")
-    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="folder for the files (demo-out)")
-    demo.add_argument("--fast", action="store_true", help="fewer agencies answer, for a quick look or CI")
-    demo.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the season (vi)")
+    demo = commands.add_parser("demo", help=N_("play a whole reporting season offline, with no Telegram account"))
+    demo.add_argument("--seed", type=int, default=1, help=N_("the same seed gives the same season (1)"))
+    demo.add_argument("--out", type=Path, default=Path("demo-out"), help=N_("folder for the files (demo-out)"))
+    demo.add_argument("--fast", action="store_true", help=N_("fewer agencies answer, for a quick look or CI"))
+    demo.add_argument("--lang", choices=("vi", "en"), default="vi", help=N_("language of the season (vi)"))
 
 
 def demo(arguments: argparse.Namespace, _: Settings) -> int:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.cli.common import Command, Subcommands
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from storage import Storage
 
 STALE_AFTER = timedelta(minutes=3)  # three missed beats of a minute each
@@ -16,7 +16,7 @@ EXIT_UNHEALTHY = 1
 
 def add_parser(commands: Subcommands) -> None:
     """Add `health`."""
-    commands.add_parser("health", help="exit 0 if a running bot noted in the database that it is alive (< 3 min)")
+    commands.add_parser("health", help=N_("exit 0 if a running bot noted in the database that it is alive (< 3 min)"))
 
 
 async def health(_: argparse.Namespace, __: Settings, storage: Storage, t: Translator) -> int:

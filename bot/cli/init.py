@@ -6,14 +6,14 @@ import argparse
 
 from bot.cli.common import Command, Subcommands
 from bot.config import Settings
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.catalogue import load_shipped
 from storage import Storage
 
 
 def add_parser(commands: Subcommands) -> None:
     """Add `init`."""
-    commands.add_parser("init", help="migrate the database and load the shipped catalogues")
+    commands.add_parser("init", help=N_("migrate the database and load the shipped catalogues"))
 
 
 async def init(_: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:

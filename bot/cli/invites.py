@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.cli.common import Command, Subcommands, UserError
 from bot.config import Settings
 from bot.domain.models import Role
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from storage import Storage
 
 # Shown in the link when the bot's @username is unknown, so the administrator sees what to replace.
@@ -19,15 +19,15 @@ PLACEHOLDER_USERNAME = "your_bot"
 
 def add_parser(commands: Subcommands) -> None:
     """Add `invite`."""
-    invite = commands.add_parser("invite", help="create a single-use invite link")
-    invite.add_argument("agency", nargs="?", help="agency code (not needed for admin or viewer)")
+    invite = commands.add_parser("invite", help=N_("create a single-use invite link"))
+    invite.add_argument("agency", nargs="?", help=N_("agency code (not needed for admin or viewer)"))
     invite.add_argument(
         "--role",
         choices=[role.value for role in Role],
         default=Role.FOCAL.value,
-        help="focal (primary), backup, viewer or admin",
+        help=N_("focal (primary), backup, viewer or admin"),
     )
-    invite.add_argument("--expires-days", type=int, default=7, help="days until it expires (7)")
+    invite.add_argument("--expires-days", type=int, default=7, help=N_("days until it expires (7)"))
 
 
 async def invite(arguments: argparse.Namespace, settings: Settings, storage: Storage, t: Translator) -> int:

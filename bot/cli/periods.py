@@ -8,7 +8,7 @@ from bot.cli.common import Command, Subcommands, UserError, day, find_period
 from bot.config import Settings
 from bot.domain.models import PeriodState
 from bot.domain.periods import deadline_words, on_time_rule
-from bot.i18n import Translator
+from bot.i18n import N_, Translator, period_state_name
 from bot.services.periods import DeadlineBeforePeriod, NoProgrammes, open_period
 from storage import Storage
 
@@ -18,26 +18,26 @@ TARGET_STATE = {"close": PeriodState.CLOSED, "lock": PeriodState.LOCKED, "unlock
 
 def add_parser(commands: Subcommands) -> None:
     """Add `period` and its actions."""
-    period = commands.add_parser("period", help="reporting periods").add_subparsers(
-        dest="period_command", required=True, metavar="ACTION"
+    period = commands.add_parser("period", help=N_("reporting periods")).add_subparsers(
+        dest="period_command", required=True, metavar=N_("ACTION")
     )
-    period_open = period.add_parser("open", help="open a period (2025, 2025-H1, 2025-Q3, 2025-07)")
-    period_open.add_argument("period", help="period code")
+    period_open = period.add_parser("open", help=N_("open a period (2025, 2025-H1, 2025-Q3, 2025-07)"))
+    period_open.add_argument("period", help=N_("period code"))
     period_open.add_argument(
         "--deadline",
         type=day,
-        help="last day a report is on time, DD/MM/YYYY or YYYY-MM-DD (default: the day before the programme's date)",
+        help=N_("last day a report is on time, DD/MM/YYYY or YYYY-MM-DD (default: the day before the programme's date)"),
     )
-    period_open.add_argument("--programme", help="programme code (needed if several)")
-    period.add_parser("list", help="list periods")
+    period_open.add_argument("--programme", help=N_("programme code (needed if several)"))
+    period.add_parser("list", help=N_("list periods"))
     for state, text in (
-        ("close", "close a period"),
-        ("lock", "lock a period: read-only"),
-        ("unlock", "unlock a locked period (logged)"),
+        ("close", N_("close a period")),
+        ("lock", N_("lock a period: read-only")),
+        ("unlock", N_("unlock a locked period (logged)")),
     ):
         action = period.add_parser(state, help=text)
-        action.add_argument("period", help="period code")
-        action.add_argument("--programme", help="programme code (needed if several)")
+        action.add_argument("period", help=N_("period code"))
+        action.add_argument("--programme", help=N_("programme code (needed if several)"))
 
 
 async def period_open(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
@@ -71,9 +71,8 @@ async def period_list(_: argparse.Namespace, __: Settings, storage: Storage, t: 
     if not periods:
         print(t.gettext("No periods yet. Open one with `python -m bot period open 2025`."))
     for period in periods:
-        print(
-            f"{period.programme_code:<10} {period.code:<8} {period.state.value:<7} {deadline_words(period.deadline, t)}"
-        )
+        state = period_state_name(period.state, t)
+        print(f"{period.programme_code:<10} {period.code:<8} {state:<7} {deadline_words(period.deadline, t)}")
     return 0
 
 
@@ -83,7 +82,7 @@ async def period_state(arguments: argparse.Namespace, _: Settings, storage: Stor
     if arguments.period_command == "unlock" and period.state is not PeriodState.LOCKED:
         raise UserError(t.gettext("{code} is not locked.").format(code=period.code))
     updated = await storage.periods.set_state(period, TARGET_STATE[arguments.period_command])
-    print(t.gettext("{code}: {state}").format(code=updated.code, state=updated.state.value))
+    print(t.gettext("{code}: {state}").format(code=updated.code, state=period_state_name(updated.state, t)))
     return 0
 
 

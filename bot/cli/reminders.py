@@ -11,8 +11,8 @@ from bot.cli.common import Command, Subcommands, UserError, find_period
 from bot.config import Settings
 from bot.domain.models import Period, PeriodState
 from bot.domain.periods import deadline_words
-from bot.domain.reminders import ReminderPolicy, due_reminders, escalation_day, schedule, stop_day
-from bot.i18n import Translator
+from bot.domain.reminders import Kind, ReminderPolicy, due_reminders, escalation_day, schedule, stop_day
+from bot.i18n import N_, Translator, field_error
 from bot.services.reminders import situation
 from storage import Storage
 from storage.reminders import Entry
@@ -20,23 +20,23 @@ from storage.reminders import Entry
 
 def add_parser(commands: Subcommands) -> None:
     """Add `reminders` and its actions."""
-    reminders = commands.add_parser("reminders", help="deadline reminders").add_subparsers(
-        dest="reminders_command", required=True, metavar="ACTION"
+    reminders = commands.add_parser("reminders", help=N_("deadline reminders")).add_subparsers(
+        dest="reminders_command", required=True, metavar=N_("ACTION")
     )
-    plan = reminders.add_parser("plan", help="dry run: who would get what, and when")
-    plan.add_argument("--period", help="period code (all open periods)")
-    plan.add_argument("--at", type=_moment, help="ISO time to evaluate, e.g. 2025-12-02T09:00 (now)")
-    run_once = reminders.add_parser("run-once", help="send what is due at that moment (needs BOT_TOKEN)")
-    run_once.add_argument("--at", type=_moment, help="ISO time, e.g. 2025-12-02T09:00 (now)")
-    policy = reminders.add_parser("policy", help="override the reminder policy of one period")
-    policy.add_argument("period", help="period code")
-    policy.add_argument("--programme", help="programme code (needed if several)")
-    policy.add_argument("--before", help="working days before the deadline, e.g. 10,5,1")
-    policy.add_argument("--overdue-every", type=int, help="working days between overdue nudges")
-    policy.add_argument("--escalate-after", type=int, help="working days overdue before admins hear")
-    policy.add_argument("--window", help="send window HH:MM-HH:MM")
-    policy.add_argument("--weekends", choices=["yes", "no"], help="send on Saturdays and Sundays")
-    policy.add_argument("--reset", action="store_true", help="back to the settings' defaults")
+    plan = reminders.add_parser("plan", help=N_("dry run: who would get what, and when"))
+    plan.add_argument("--period", help=N_("period code (all open periods)"))
+    plan.add_argument("--at", type=_moment, help=N_("ISO time to evaluate, e.g. 2025-12-02T09:00 (now)"))
+    run_once = reminders.add_parser("run-once", help=N_("send what is due at that moment (needs BOT_TOKEN)"))
+    run_once.add_argument("--at", type=_moment, help=N_("ISO time, e.g. 2025-12-02T09:00 (now)"))
+    policy = reminders.add_parser("policy", help=N_("override the reminder policy of one period"))
+    policy.add_argument("period", help=N_("period code"))
+    policy.add_argument("--programme", help=N_("programme code (needed if several)"))
+    policy.add_argument("--before", help=N_("working days before the deadline, e.g. 10,5,1"))
+    policy.add_argument("--overdue-every", type=int, help=N_("working days between overdue nudges"))
+    policy.add_argument("--escalate-after", type=int, help=N_("working days overdue before admins hear"))
+    policy.add_argument("--window", help=N_("send window HH:MM-HH:MM"))
+    policy.add_argument("--weekends", choices=["yes", "no"], help=N_("send on Saturdays and Sundays"))
+    policy.add_argument("--reset", action="store_true", help=N_("back to the settings' defaults"))
 
 
 def _moment(text: str) -> datetime:
@@ -71,9 +71,11 @@ async def plan(arguments: argparse.Namespace, settings: Settings, storage: Stora
         print(f"{period.programme_code} {period.code}: {t.gettext('deadline')} {deadline_words(period.deadline, t)}")
         window = f"{policy.window_start:%H:%M}-{policy.window_end:%H:%M}"
         for slot in schedule(policy, calendar, period.deadline, max(now.date(), period.deadline)):
-            print(f"  {t.date(slot.day)} {window}  {slot.name:<12} {slot.kind.value}")
-        print(f"  {t.date(escalation_day(policy, calendar, period.deadline))} {window}  escalate     admins")
-        print(f"  {t.date(stop_day(policy, calendar, period.deadline))} {window}  stopped      admins")
+            print(f"  {t.date(slot.day)} {window}  {slot.name:<12} {kind_name(slot.kind, t)}")
+        # The slot names (before-14, escalate, stopped) are identifiers, as in the reminder log.
+        admins_word = t.gettext("administrators")
+        print(f"  {t.date(escalation_day(policy, calendar, period.deadline))} {window}  escalate     {admins_word}")
+        print(f"  {t.date(stop_day(policy, calendar, period.deadline))} {window}  stopped      {admins_word}")
         print(
             "  "
             + t.gettext("{count} agencies still owe: {codes}").format(
@@ -82,10 +84,10 @@ async def plan(arguments: argparse.Namespace, settings: Settings, storage: Stora
         )
         log = await storage.reminders.logged(period.id)
         due = due_reminders(policy, calendar, period.deadline, current.owing, admins, log, now)
-        print("  " + t.gettext("Due at {moment}:").format(moment=now.isoformat(timespec="minutes")))
+        print("  " + t.gettext("Due at {moment}:").format(moment=t.datetime(now)))
         for reminder in due:
             target = reminder.agency_code or ",".join(reminder.late_agencies)
-            print(f"    {reminder.user_id:<12} {reminder.slot:<12} {reminder.kind.value:<10} {target}")
+            print(f"    {reminder.user_id:<12} {reminder.slot:<12} {kind_name(reminder.kind, t):<10} {target}")
         if not due:
             print("    –")
         await _print_unsettled(storage, period, t)
@@ -151,7 +153,7 @@ async def set_policy(arguments: argparse.Namespace, settings: Settings, storage:
     try:
         effective = ReminderPolicy.model_validate(settings.reminder_policy().model_dump() | override)
     except ValidationError as error:
-        raise UserError(str(error.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+        raise UserError(field_error(str(error.errors()[0]["msg"]), t)) from None
     await storage.periods.set_policy_override(period.id, override)
     print(f"{period.programme_code} {period.code}: {effective.model_dump_json()}")
     return 0
@@ -162,3 +164,15 @@ COMMANDS: dict[str, Command] = {
     "reminders run-once": run_once,
     "reminders policy": set_policy,
 }
+
+
+def kind_name(kind: Kind, t: Translator) -> str:
+    """What a reminder is, in words: the kinds are identifiers in the log."""
+    names = {
+        Kind.AHEAD: t.gettext("before the deadline"),
+        Kind.DUE_TODAY: t.gettext("last working day"),
+        Kind.OVERDUE: t.gettext("overdue"),
+        Kind.ESCALATION: t.gettext("escalation"),
+        Kind.STOPPED: t.gettext("reminders stopped"),
+    }
+    return names.get(kind, str(kind))

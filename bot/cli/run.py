@@ -7,13 +7,14 @@ import sys
 
 from bot.cli.common import EXIT_UNAVAILABLE, Program, Subcommands, config_error, database_error
 from bot.config import ConfigError, Settings
+from bot.i18n import N_, translator
 from storage import DatabaseUnusable
 
 
 def add_parser(commands: Subcommands) -> None:
     """Add `run`."""
-    run = commands.add_parser("run", help="run the Telegram bot (needs BOT_TOKEN); polling by default")
-    run.add_argument("--webhook", action="store_true", help="receive updates by webhook (WEBHOOK_* settings)")
+    run = commands.add_parser("run", help=N_("run the Telegram bot (needs BOT_TOKEN); polling by default"))
+    run.add_argument("--webhook", action="store_true", help=N_("receive updates by webhook (WEBHOOK_* settings)"))
 
 
 def run(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -22,15 +23,16 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
     from bot.network import BotApiUnreachable
     from bot.runner import run_bot
 
+    t = translator(settings.default_locale)
     try:
         return run_bot(settings, webhook=arguments.webhook)
     except BotApiUnreachable as error:
-        print(f"Network error: {error}", file=sys.stderr)
+        print(t.gettext("Network error: {problem}").format(problem=error), file=sys.stderr)
         return EXIT_UNAVAILABLE
     except ConfigError as error:
-        return config_error(error)
+        return config_error(error, t)
     except DatabaseUnusable as error:
-        return database_error(error)
+        return database_error(error, t)
 
 
 PROGRAMS: dict[str, Program] = {"run": run}
