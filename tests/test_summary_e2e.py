@@ -59,7 +59,7 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     doctors = rows["Số bác sĩ trên 1 vạn dân"]
     assert "Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng" in doctors[8]
     assert len(rows) == 36
-    completeness = [row for row in workbook["Tình hình nộp"].iter_rows(min_row=13, values_only=True)]
+    completeness = [row for row in workbook["Tình hình nộp báo cáo"].iter_rows(min_row=13, values_only=True)]
     assert sum(isinstance(row[0], int) for row in completeness) == 30
     assert any(row[1] == "Sở Y tế" and row[5] == "có" for row in completeness)
     raw = list(workbook["Số liệu gốc"].iter_rows(min_row=2, values_only=True))

@@ -39,7 +39,7 @@ def render(season: FiledSeason, kind: str, locale: str = "vi") -> bytes:
 
 def test_the_workbook_is_in_the_state_form(season: FiledSeason) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx")))
-    assert workbook.sheetnames == ["Tổng hợp", "Tình hình nộp", "Số liệu gốc"]
+    assert workbook.sheetnames == ["Tổng hợp", "Tình hình nộp báo cáo", "Số liệu gốc"]
     sheet = workbook["Tổng hợp"]
     assert sheet["A1"].value == "UBND TỈNH HẢI DƯƠNG" and sheet["A2"].value == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
     assert sheet["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and sheet["D1"].font.b
@@ -80,7 +80,7 @@ def test_the_workbook_is_in_the_state_form(season: FiledSeason) -> None:
 
 def test_the_status_and_raw_sheets_speak_the_readers_language(season: FiledSeason) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx")))
-    status = workbook["Tình hình nộp"]
+    status = workbook["Tình hình nộp báo cáo"]
     assert status["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     rows = {r[1]: r for r in status.iter_rows(values_only=True) if isinstance(r[0], int)}
     assert len(rows) == 30
@@ -115,8 +115,8 @@ def test_the_word_report_says_what_the_summary_says(season: FiledSeason) -> None
         assert heading in text
     done = data["completeness"]
     assert (
-        f"{done['submitted']}/{done['expected']} cơ quan, đơn vị đã nộp báo cáo kỳ 2026 (hạn nộp 05/12/2026), "
-        f"trong đó {done['on_time']} đúng hạn, {done['late']} trễ hạn; {done['not_submitted']} cơ quan" in text
+        f"{done['submitted']}/{done['expected']} cơ quan, đơn vị đã nộp báo cáo kỳ 2026 (hạn nộp trước ngày 06/12/2026, "
+        f"nộp đến hết ngày 05/12/2026 là đúng hạn), trong đó {done['on_time']} đúng hạn, {done['late']} quá hạn; {done['not_submitted']} cơ quan" in text
     )
     statuses = [i["status"] for i in data["indicators"]]
     assert f"Trong {len(statuses)} chỉ tiêu của Chương trình: {statuses.count('achieved')} đã đạt," in text
