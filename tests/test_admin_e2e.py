@@ -93,6 +93,12 @@ async def test_periods_are_locked_and_unlocked_after_confirmation(season: Season
     assert "15/12/2027" in (await admin.expect("Đã mở kỳ 2027")).text
     await admin.command("open_period", "2025")  # locked in the season fixture
     await admin.expect("Kỳ 2025 đang khóa")
+    await admin.command("open_period", "2027", "HD-DH17")  # its resolution states no deadline
+    refused = await admin.expect("không quy định hạn nộp")
+    assert "/open_period 2027 DD/MM/YYYY HD-DH17" in refused.text
+    await admin.command("open_period", "2027", "20/12/2027", "HD-DH17")
+    opened = await admin.expect("Đã mở kỳ 2027")
+    assert "HD-DH17" in opened.text and "20/12/2027" in opened.text
 
 
 async def test_hostile_names_and_notes_are_escaped_everywhere(season: Season, sandbox: SandboxClient) -> None:

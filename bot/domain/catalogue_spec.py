@@ -42,8 +42,11 @@ class BaselineSpec(Spec):
 
 
 class ReportingSpec(Spec):
+    """Who reports to whom and by when, as the document states it. No rule is invented: a document that
+    names no deadline leaves `deadline` empty, and each period is then opened with an explicit one."""
+
     frequency: PeriodKind = PeriodKind.ANNUAL
-    deadline: str = Field(default="12-05", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    deadline: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
     report_to: str | None = None
 
 

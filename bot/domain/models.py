@@ -134,7 +134,7 @@ class Programme(Frozen):
     horizon_year: int
     baseline_year: int | None = None
     report_frequency: PeriodKind = PeriodKind.ANNUAL
-    report_deadline: str = "12-05"  # month-day of the default deadline
+    report_deadline: str = ""  # month-day of the document's deadline; "" when it states none
     report_to: str | None = None
 
 
