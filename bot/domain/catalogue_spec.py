@@ -99,6 +99,8 @@ class IndicatorSpec(Spec):
     weight: str | None = None
     factor: float = 1.0
     lead: str | None = None
+    section: str = ""  # where the document states it, e.g. "II.2"
+    quote: str = ""  # the document's own words for it, verbatim
 
     @field_validator("area")
     @classmethod
@@ -130,6 +132,7 @@ class TaskSpec(Spec):
     lead: str
     reporters: tuple[str, ...] = ()
     section: str = ""
+    quote: str = ""  # the document's own words for it, verbatim
 
     @model_validator(mode="after")
     def _is_task_or_milestone(self) -> TaskSpec:

@@ -75,6 +75,8 @@ INDICATORS = (
         ("factor", "hệ số"),
         ("lead", "đơn vị chủ trì"),
         ("milestones", "mốc theo năm"),
+        ("section", "mục trong văn bản"),
+        ("quote", "trích văn bản"),
     ],
 )
 TASKS = (
@@ -88,12 +90,13 @@ TASKS = (
         ("lead", "đơn vị chủ trì"),
         ("reporters", "đơn vị báo cáo"),
         ("section", "mục trong văn bản"),
+        ("quote", "trích văn bản"),
     ],
 )
 SHEETS = (PROGRAMME, ELEMENTS, INDICATORS, TASKS)
 LIST_SEPARATOR = ","
 MAX_ROWS = 5000  # per sheet; the largest shipped catalogue has 58 elements
-# Columns read per row. The widest sheet has 23; a sheet may claim 16,384 columns and a million rows in
+# Columns read per row. The widest sheet has 25; a sheet may claim 16,384 columns and a million rows in
 # its dimension, which read as padding would take minutes.
 MAX_COLUMNS = 64
 
