@@ -255,9 +255,32 @@ def test_the_reporting_rule_is_the_one_section_iv_1_3_states(seed: str, spec: Ca
     assert spec.programme.issued_on == date(2023, 2, 28) and "ngày 28 tháng 02 năm 2023" in flat(seed)
 
 
-@pytest.mark.parametrize(
-    "name", ["hai_duong_vision_2050.yaml", "ha_nam_plan_2030.yaml", "hai_phong_2020.yaml", "hai_duong_congress_17.yaml"]
-)
+# The task catalogues and the documents they come from (news reports and web pages: no numbered sections).
+TASK_CATALOGUES = {
+    "hai_duong_congress_17.yaml": "004_59e30320a28e55c0.txt",
+    "hai_duong_vision_2050.yaml": "000_772ba1c5ca5f4176.txt",
+    "hai_phong_2020.yaml": "001_6af29dd51060b392.txt",
+    "ha_nam_plan_2030.yaml": "002_ce95f9a31db25a79.txt",
+}
+
+
+@pytest.mark.parametrize(("name", "source"), TASK_CATALOGUES.items())
+def test_every_task_of_a_task_catalogue_quotes_its_document(name: str, source: str) -> None:
+    spec = read_catalogue_file(services.shipped_catalogue_dir() / name).spec
+    text = flat((SEEDS / source).read_text(encoding="utf-8"))
+    assert spec.tasks and not spec.indicators  # the documents give no numeric target
+    for task in spec.tasks:
+        assert task.quote and flat(task.quote) in text, task.code
+        if task.due_on is None:
+            continue
+        before = re.search(r"trước năm (\d{4})", task.quote)
+        if before:  # "trước năm 2025": by the end of 2024
+            assert task.due_on == date(int(before.group(1)) - 1, 12, 31), task.code
+        else:
+            assert str(task.due_on.year) in text, f"{task.code}: {task.due_on.year} is not in the document"
+
+
+@pytest.mark.parametrize("name", TASK_CATALOGUES)
 def test_a_document_that_states_no_reporting_rule_gets_none(name: str) -> None:
     programme = read_catalogue_file(services.shipped_catalogue_dir() / name).spec.programme
     assert (programme.reporting.deadline, programme.reporting.report_to) == (None, None)
