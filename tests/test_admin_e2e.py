@@ -158,7 +158,7 @@ async def test_an_explanation_request_round_trip(season: Season, sandbox: Sandbo
     assert "Bệnh viện huyện <cũ> đóng cửa" in (await admin.expect("💬 Sở Y tế giải trình")).text
     await admin.command("summary", "2026")
     await admin.press("🔎 Chi tiết")
-    await admin.press("21")
+    await admin.press("22")  # hospital beds, the 22nd in area order (after the II.1 rank)
     detail = await admin.expect("Số giường bệnh trên 1 vạn dân", "Theo cơ quan")
     assert "💬 Bệnh viện huyện <cũ> đóng cửa & chuyển sang cơ sở mới" in detail.text
     await admin.press("📥 Excel")
