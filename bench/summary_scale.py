@@ -41,7 +41,7 @@ def catalogue(indicators: int) -> str:
         '  title_vi: "Đo quy mô"',
         '  title_en: "Scale"',
         "  horizon_year: 2030",
-        "  reporting: {report_to: SCALE-ROOT}",
+        '  reporting: {report_to: SCALE-ROOT, deadline: "12-05"}',
         "elements:",
     ]
     for i in range(indicators):

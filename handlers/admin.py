@@ -182,6 +182,15 @@ async def open_period(update: Update, context: BotContext) -> None:
     except reporting.DeadlineBeforePeriod as refused:
         await reply(update, deadline_refusal(refused, t))
         return
+    except reporting.NoDeadlineRule as missing:
+        await reply(
+            update,
+            t.gettext(
+                "The document of {programme} states no reporting deadline, so none is assumed: give one, "
+                "e.g. /open_period {period} DD/MM/YYYY {programme}."
+            ).format(programme=esc(missing.programme_code), period=esc(args[0])),
+        )
+        return
     except PeriodError:  # the period exists and is locked
         await reply(update, t.gettext("Period {code} is locked; /unlock_period first.").format(code=esc(args[0])))
         return

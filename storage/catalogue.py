@@ -194,7 +194,7 @@ class CatalogueRepository:
                 programme.horizon_year,
                 programme.baseline_year,
                 programme.reporting.frequency.value,
-                programme.reporting.deadline,
+                programme.reporting.deadline or "",  # "": the document states no deadline
                 programme.reporting.report_to,
                 programme.model_dump_json(),
                 now,

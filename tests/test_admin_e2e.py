@@ -93,6 +93,12 @@ async def test_periods_are_locked_and_unlocked_after_confirmation(season: Season
     assert "15/12/2027" in (await admin.expect("Đã mở kỳ 2027")).text
     await admin.command("open_period", "2025")  # locked in the season fixture
     await admin.expect("Kỳ 2025 đang khóa")
+    await admin.command("open_period", "2027", "HD-DH17")  # its resolution states no deadline
+    refused = await admin.expect("không quy định hạn nộp")
+    assert "/open_period 2027 DD/MM/YYYY HD-DH17" in refused.text
+    await admin.command("open_period", "2027", "20/12/2027", "HD-DH17")
+    opened = await admin.expect("Đã mở kỳ 2027")
+    assert "HD-DH17" in opened.text and "20/12/2027" in opened.text
 
 
 async def test_hostile_names_and_notes_are_escaped_everywhere(season: Season, sandbox: SandboxClient) -> None:
@@ -152,7 +158,7 @@ async def test_an_explanation_request_round_trip(season: Season, sandbox: Sandbo
     assert "Bệnh viện huyện <cũ> đóng cửa" in (await admin.expect("💬 Sở Y tế giải trình")).text
     await admin.command("summary", "2026")
     await admin.press("🔎 Chi tiết")
-    await admin.press("21")
+    await admin.press("22")  # hospital beds, the 22nd in area order (after the II.1 rank)
     detail = await admin.expect("Số giường bệnh trên 1 vạn dân", "Theo cơ quan")
     assert "💬 Bệnh viện huyện <cũ> đóng cửa & chuyển sang cơ sở mới" in detail.text
     await admin.press("📥 Excel")

@@ -28,6 +28,7 @@ from bot.services.explain import (
     begin_answer,
 )
 from bot.services.periods import (
+    NoDeadlineRule,
     UnknownProgramme,
     change_state,
     find_period,
@@ -49,15 +50,37 @@ async def test_the_chat_opens_a_period_of_the_main_programme_unless_another_is_n
         await open_period(loaded, "2027", programme_code=None, deadline=None)
     period = await open_period(loaded, "2027", programme_code=None, deadline=None, first_if_unnamed=True)
     assert period.programme_code == "HD-NQ30"
-    other = await open_period(loaded, "2027", programme_code="HD-DH17", deadline=None, first_if_unnamed=True)
+    other = await open_period(
+        loaded, "2027", programme_code="HD-DH17", deadline=date(2027, 12, 20), first_if_unnamed=True
+    )
     assert other.programme_code == "HD-DH17"
     with pytest.raises(UnknownProgramme):
         await open_period(loaded, "2027", programme_code="NOPE", deadline=None, first_if_unnamed=True)
 
 
+async def test_a_programme_whose_document_states_no_deadline_opens_only_with_one_given(loaded: Storage) -> None:
+    # HD-NQ30's section IV.1.3 names 5 December; the congress resolution names no deadline at all.
+    main = await open_period(loaded, "2027", programme_code="HD-NQ30", deadline=None)
+    assert main.deadline == date(2027, 12, 5)
+    with pytest.raises(NoDeadlineRule) as refused:
+        await open_period(loaded, "2027", programme_code="HD-DH17", deadline=None)
+    assert refused.value.programme_code == "HD-DH17"
+    assert await find_period(loaded, "2027", "HD-DH17") is None  # nothing was opened
+    for quarter in ("2027-Q1", "2027-07"):  # no rule for any kind of period either
+        with pytest.raises(NoDeadlineRule):
+            await open_period(loaded, quarter, programme_code="HD-TN2050", deadline=None)
+    given = await open_period(loaded, "2027", programme_code="HD-DH17", deadline=date(2027, 11, 30))
+    assert (given.programme_code, given.deadline) == ("HD-DH17", date(2027, 11, 30))
+    programmes = {p.code: p for p in await loaded.catalogue.programmes()}
+    assert programmes["HD-NQ30"].report_deadline == "12-05" and programmes["HD-NQ30"].report_to == "SKHDT"
+    for code in ("HD-DH17", "HD-TN2050", "HN-QH2030", "HP-2020"):
+        assert (programmes[code].report_deadline, programmes[code].report_to) == ("", None)
+    assert programmes["HD-TN2050"].issued_on is None
+
+
 async def test_a_period_is_named_by_its_code_and_if_need_be_its_programme(loaded: Storage) -> None:
     main = await open_period(loaded, "2027", programme_code="HD-NQ30", deadline=None)
-    other = await open_period(loaded, "2027", programme_code="HD-DH17", deadline=None)
+    other = await open_period(loaded, "2027", programme_code="HD-DH17", deadline=date(2027, 12, 20))
     assert await find_period(loaded, "2027") is None  # two programmes have it
     assert await find_period(loaded, " 2027 ", "HD-DH17") == other
     assert await find_period(loaded, "2027", "HD-NQ30") == main

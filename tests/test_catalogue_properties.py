@@ -270,6 +270,7 @@ async def test_every_malformed_yaml_file_is_refused_with_its_line(loaded: Storag
         ("  baseline_year: 1" + "0" * 30, 5, "programme.baseline_year: Input should be less than or equal to 2100"),
         ("  document: " + "[" * 5000 + "]" * 5000, 5, f"nested deeper than {MAX_DEPTH} levels"),
         ("  document: !!int abc", 5, "programme.document: 'abc' is not a valid int"),
+        ("  document: !!binary '###'", 5, "programme.document: '###' is not a valid binary"),  # not an empty text
         ('  document: "\\ud800"', 5, "programme.document: character U+D800 is not allowed"),
         ("  code: X\n  code: Y", 6, "programme.code: key given twice"),
         ("  document: a\x00b", 5, "YAML syntax: character U+0000 is not allowed"),

@@ -97,6 +97,11 @@ def test_period_and_invite_commands(tmp_path: Path) -> None:
     assert run(tmp_path, "init").returncode == 0
     opened = run(tmp_path, "period", "open", "2025", "--programme", "HD-NQ30")
     assert opened.returncode == 0 and "Dec 5, 2025" in opened.stdout
+    # The congress resolution states no deadline: none is assumed, the admin gives one.
+    refused = run(tmp_path, "period", "open", "2025", "--programme", "HD-DH17")
+    assert refused.returncode != 0 and "states no reporting deadline" in refused.stderr + refused.stdout
+    given = run(tmp_path, "period", "open", "2025", "--programme", "HD-DH17", "--deadline", "20/12/2025")
+    assert given.returncode == 0 and "Dec 20, 2025" in given.stdout
     invite = run(tmp_path, "invite", "SYT")
     token, link = invite.stdout.split()
     assert link == f"https://t.me/your_bot?start={token}"

@@ -27,7 +27,7 @@ DISTRICT_ANSWERS = [
     "45,5",
     "44,8",
 ]
-DEPARTMENT_ANSWERS = ["9,2", "145.000", "1.970.000", "860.000", "7,5", "55,2", "30,1", "7,2", "8,1", "45"]
+DEPARTMENT_ANSWERS = ["9,2", "145.000", "1.970.000", "860.000", "7,5", "55,2", "30,1", "7,2", "8,1", "45", "12"]
 
 
 async def sent(user: SimUser, *fragments: str) -> Seen:
@@ -88,9 +88,9 @@ async def test_a_district_reports_its_counts(season: Season, sandbox: SandboxCli
 async def test_a_department_reports_rates(season: Season, sandbox: SandboxClient) -> None:
     ctk = await join(season, sandbox, 402, "Lê Thu", "CTK")
     await ctk.command("report")
-    first = await ctk.expect("Mục 1/11")
+    first = await ctk.expect("Mục 1/12")
     assert "Kỳ trước (2025): 8,5 %" in first.text and "bình quân trên 9%/năm" in first.text
-    assert "Mục 11/11" in (await type_values(ctk, DEPARTMENT_ANSWERS)).text
+    assert "Mục 12/12" in (await type_values(ctk, DEPARTMENT_ANSWERS)).text
     await ctk.press("Hoàn thành")
     await ctk.send("100")
     await ctk.press("Không có nhận xét")
@@ -100,6 +100,7 @@ async def test_a_department_reports_rates(season: Season, sandbox: SandboxClient
     stored = await values(season, "CTK")
     assert stored["grdp_growth"][1] == 9.2 and stored["population"][1] == 1_970_000
     assert stored["share_industry_construction"][1] == 55.2 and stored["tfp_contribution"][1] == 45
+    assert stored["grdp_rank"][1] == 12  # section II.1: among the ten largest economies by 2030
     assert stored["agency_detailed_plans"] == ("value", 100.0, "done", None)
 
 
@@ -161,12 +162,12 @@ async def test_bad_values_are_refused_with_reasons(season: Season, sandbox: Sand
     assert "7.100 giường" in (await lan.expect("✓ Đã lưu")).text
     ctk = await join(season, sandbox, 402, "Thu", "CTK")
     await ctk.command("report")
-    await ctk.expect("Mục 1/11")
+    await ctk.expect("Mục 1/12")
     await ctk.send("9,2")
-    await ctk.expect("Mục 2/11")
+    await ctk.expect("Mục 2/12")
     await ctk.send("5%")
     assert "Mục này có đơn vị tính là tỷ đồng, không phải %." in (await ctk.expect("⚠️")).text
-    assert "Mục 5/11" in (await type_values(ctk, ["145.000", "1.970.000", "860.000"])).text
+    assert "Mục 5/12" in (await type_values(ctk, ["145.000", "1.970.000", "860.000"])).text
     await ctk.send("120")
     assert "Giá trị không được lớn hơn 100." in (await ctk.expect("⚠️")).text
 

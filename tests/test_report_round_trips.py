@@ -177,16 +177,19 @@ async def test_a_confirmed_jump_is_acknowledged_on_the_next_question(
 
 
 async def test_the_review_opens_with_the_last_answer_and_its_note_offer(season: Season, sandbox: SandboxClient) -> None:
-    van = await join(season, sandbox, 301, "Văn", "SGTVT")  # a task, then a milestone
+    van = await join(season, sandbox, 301, "Văn", "SGTVT")  # a task, then four milestones
     await van.command("report")
-    await van.expect("Mục 1/2")
+    await van.expect("Mục 1/5")
     await van.press("Bỏ qua")
-    await sent(van, "Mục 2/2")
+    for number in (2, 3, 4):
+        await sent(van, f"Mục {number}/5")
+        await van.press("Bỏ qua")
+    await sent(van, "Mục 5/5")
     await van.press("✅ Đã đạt")
     review = await sent(van, "Rà soát")
     assert review.text.startswith("✓ Đã lưu: ")
     assert " = đã đạt\n\nRà soát: kỳ 2026 · Sở Giao thông vận tải" in review.text
-    assert review.buttons[-1] == (NOTE, "r:note:1")
+    assert review.buttons[-1] == (NOTE, "r:note:4")
     await van.press(NOTE)
     await van.expect("Hãy gõ ghi chú")
     await van.send("Theo quyết định của UBND tỉnh")

@@ -24,7 +24,7 @@ programme:
   title_vi: "Thử"
   title_en: "Mix"
   horizon_year: 2030
-  reporting: {report_to: ROOT}
+  reporting: {report_to: ROOT, deadline: "12-05"}
 elements:
   - {code: ok, name_vi: "Đạt", name_en: "Met", type: count, reporters: ["@district"]}
   - {code: total, name_vi: "Tổng", name_en: "Total", type: count, reporters: ["@district"]}

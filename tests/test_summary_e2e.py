@@ -40,7 +40,7 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     summary = await admin.expect("Tổng hợp kỳ 2026")
     assert "Nộp báo cáo: 1/30 cơ quan đã nộp (1 đúng hạn, 0 quá hạn); 29 chưa nộp." in summary.text
     assert "Số giường bệnh trên 1 vạn dân: 37,06 giường/vạn dân (≥ 40,5)" in summary.text
-    assert "<b>Văn hóa - xã hội</b>" in summary.raw_text and "🟢 21. Số giường bệnh" in summary.text
+    assert "<b>Văn hóa - xã hội</b>" in summary.raw_text and "🟢 22. Số giường bệnh" in summary.text
 
     await admin.press("📥 Excel")
     document = await admin.expect("Tổng hợp kỳ 2026 (HD-NQ30)")
@@ -58,7 +58,7 @@ async def test_admin_gets_the_summary_and_the_files(season: Season, sandbox: San
     assert beds[5] == 37.06 and beds[7] == "đúng lộ trình" and beds[4] is not None  # up from 2025
     doctors = rows["Số bác sĩ trên 1 vạn dân"]
     assert "Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng" in doctors[8]
-    assert len(rows) == 36
+    assert len(rows) == 37  # the 36 targets of sections II.2, III.4, III.5 and the rank of II.1
     completeness = [row for row in workbook["Tình hình nộp báo cáo"].iter_rows(min_row=13, values_only=True)]
     assert sum(isinstance(row[0], int) for row in completeness) == 30
     assert any(row[1] == "Sở Y tế" and row[5] == "có" for row in completeness)
@@ -92,7 +92,7 @@ async def test_details_and_the_status_board(season: Season, sandbox: SandboxClie
     await admin.expect("Tổng hợp kỳ 2026")
     await admin.press("🔎 Chi tiết")
     await admin.expect("Chỉ tiêu nào?")
-    await admin.press("22")  # doctors per 10,000 people: the 22nd in area order
+    await admin.press("23")  # doctors per 10,000 people: the 23rd in area order
     detail = await admin.expect("Số bác sĩ trên 1 vạn dân")
     assert "Giá trị: 10,66 bác sĩ/vạn dân (đúng lộ trình; sơ bộ)" in detail.text
     assert "📝 Sở Y tế: Tính cả <b>bác sĩ</b> hợp đồng & thỉnh giảng" in detail.text
@@ -129,7 +129,7 @@ async def test_a_page_button_redraws_in_place_and_stale_buttons_do_no_harm(
     await admin.press_data(first.message_id, f"s:page:{season.current.id}:0")
     redrawn = await admin.next()
     assert redrawn.kind == "edit" and redrawn.message_id == first.message_id
-    beds = "21. Số giường bệnh trên 1 vạn dân:"
+    beds = "22. Số giường bệnh trên 1 vạn dân:"
     assert f"{beds} – (≥ 40,5)" in first.text and f"{beds} 37,06 giường/vạn dân" in redrawn.text
     assert redrawn.buttons == first.buttons
     # A button of a period that is gone says so; an indicator number past the end sends nothing.

@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.domain.models import PeriodState
 from bot.domain.periods import deadline_words, on_time_rule
 from bot.i18n import N_, Translator, period_state_name
-from bot.services.periods import DeadlineBeforePeriod, NoProgrammes, open_period
+from bot.services.periods import DeadlineBeforePeriod, NoDeadlineRule, NoProgrammes, open_period
 from storage import Storage
 
 # The state each action moves a period to; unlock goes back to closed, never straight to open.
@@ -49,6 +49,13 @@ async def period_open(arguments: argparse.Namespace, _: Settings, storage: Stora
     except NoProgrammes:
         raise UserError(
             t.gettext("No programme is loaded yet: run `python -m bot init` (or `catalog load FILE`) first.")
+        ) from None
+    except NoDeadlineRule as missing:
+        raise UserError(
+            t.gettext(
+                "The document of {programme} states no reporting deadline, so none is assumed: give one with "
+                "--deadline DD/MM/YYYY."
+            ).format(programme=missing.programme_code)
         ) from None
     except DeadlineBeforePeriod as refused:
         raise UserError(

@@ -44,10 +44,14 @@ class BaselineSpec(Spec):
 
 
 class ReportingSpec(Spec):
+    """Who reports to whom and by when, as the document states it. No rule is invented: a document that
+    names no deadline leaves `deadline` empty, and each period is then opened with an explicit one."""
+
     frequency: PeriodKind = PeriodKind.ANNUAL
     # The month-day reports must arrive *before*, as documents word it ("trước ngày 05 tháng 12"): a period's
     # last day on time is the day before (bot.domain.periods.default_deadline).
-    deadline: str = Field(default="12-05", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    # None when the document states no deadline: a period then needs one given (docs/CATALOGUES.md).
+    deadline: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
     report_to: str | None = None
 
 
@@ -114,6 +118,8 @@ class IndicatorSpec(Spec):
     weight: str | None = None
     factor: float = 1.0
     lead: str | None = None
+    section: str = ""  # where the document states it, e.g. "II.2"
+    quote: str = ""  # the document's own words for it, verbatim
 
     _unit_has_english = field_validator("unit")(_known_unit)
 
@@ -158,6 +164,7 @@ class TaskSpec(Spec):
     lead: str
     reporters: tuple[str, ...] = ()
     section: str = ""
+    quote: str = ""  # the document's own words for it, verbatim
 
     @model_validator(mode="after")
     def _is_task_or_milestone(self) -> TaskSpec:

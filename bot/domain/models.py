@@ -142,7 +142,7 @@ class Programme(Frozen):
     horizon_year: int
     baseline_year: int | None = None
     report_frequency: PeriodKind = PeriodKind.ANNUAL
-    report_deadline: str = "12-05"  # month-day reports must arrive before ("trước ngày 05 tháng 12")
+    report_deadline: str = ""  # month-day of the document's deadline; "" when it states none
     report_to: str | None = None
 
 

@@ -6,7 +6,7 @@ readable field name, so that an officer who mistyped a value is told where.
 
 Reading YAML can fail in more ways than its syntax, and each becomes a CatalogueError with a line, never
 a traceback: a scalar its tag cannot hold (`due_on: 2020-02-30`, `!!int abc`, an integer of 5,000
-digits), nesting deeper than MAX_DEPTH (which would otherwise exhaust Python's recursion), a key given
+digits, any `!!binary`), nesting deeper than MAX_DEPTH (which would otherwise exhaust Python's recursion), a key given
 twice in one mapping (YAML forbids it; PyYAML would silently keep the last), a character no database or
 chat can carry (a lone surrogate from `"\ud800"`, a control character), bytes that are not UTF-8. Numbers
 must be finite (`.inf`, `.nan` and `1.0e+400` are refused by every Spec).
@@ -130,6 +130,15 @@ class _Loader(yaml.SafeLoader):
             shown = node.value if isinstance(node, yaml.ScalarNode) else node.tag
             tag = node.tag.removeprefix("tag:yaml.org,2002:")
             raise _Unreadable(node, f"{str(shown)[:40]!r} is not a valid {tag} ({error})") from None
+
+
+def _no_binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    """Refuse `!!binary`: no spec field holds bytes, pydantic would quietly make text of them, and base64
+    decoding skips what is not base64 (`!!binary '###'` would load as an empty unit)."""
+    raise ValueError("binary data has no place in a spec file")
+
+
+_Loader.add_constructor("tag:yaml.org,2002:binary", _no_binary)
 
 
 def load_yaml(text: str, source: str) -> tuple[object, Locator]:

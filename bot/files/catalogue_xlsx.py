@@ -77,6 +77,8 @@ INDICATORS = (
         ("milestones", "mốc theo năm"),
         ("judged", "đánh giá theo"),
         ("since", "bình quân từ năm"),
+        ("section", "mục trong văn bản"),
+        ("quote", "trích văn bản"),
     ],
 )
 TASKS = (
@@ -90,6 +92,7 @@ TASKS = (
         ("lead", "đơn vị chủ trì"),
         ("reporters", "đơn vị báo cáo"),
         ("section", "mục trong văn bản"),
+        ("quote", "trích văn bản"),
     ],
 )
 SHEETS = (PROGRAMME, ELEMENTS, INDICATORS, TASKS)

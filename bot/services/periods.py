@@ -28,6 +28,14 @@ class NoProgrammes(LookupError):
     """No programme is loaded yet: the database needs `init` (or a catalogue)."""
 
 
+class NoDeadlineRule(LookupError):
+    """The programme's document states no reporting deadline and none was given: the admin names one."""
+
+    def __init__(self, programme_code: str) -> None:
+        super().__init__(f"programme {programme_code} states no reporting deadline: give one")
+        self.programme_code = programme_code
+
+
 class DeadlineBeforePeriod(ValueError):
     """The deadline falls before the period begins: the period would be overdue the moment it opens."""
 
@@ -61,7 +69,10 @@ async def open_period(
     if not chosen:
         raise UnknownProgramme(programme_code or "")
     programme = chosen[0]
-    deadline = deadline or default_deadline(span, programme.report_deadline)
+    if deadline is None:
+        if not programme.report_deadline:
+            raise NoDeadlineRule(programme.code)
+        deadline = default_deadline(span, programme.report_deadline)
     return await storage.periods.open(programme.id, span, deadline, by)
 
 
