@@ -26,7 +26,9 @@ def add_parser(commands: Subcommands) -> None:
     period_open.add_argument(
         "--deadline",
         type=day,
-        help=N_("last day a report is on time, DD/MM/YYYY or YYYY-MM-DD (default: the day before the programme's date)"),
+        help=N_(
+            "last day a report is on time, DD/MM/YYYY or YYYY-MM-DD (default: the day before the programme's date)"
+        ),
     )
     period_open.add_argument("--programme", help=N_("programme code (needed if several)"))
     period.add_parser("list", help=N_("list periods"))
