@@ -19,6 +19,7 @@ from datetime import date
 
 from bot.domain.catalogue import GROUP_PREFIX, CatalogueSpec
 from bot.domain.models import LOCAL_KINDS, Agency, AgencyKind, AgencyStatus
+from bot.domain.rendering import Translates
 
 LOCAL_GROUP = "local"  # `@local`: the local units of the current level
 GROUPS = frozenset({LOCAL_GROUP, *(kind.value for kind in AgencyKind)})
@@ -141,6 +142,15 @@ def _provinces(by_code: Mapping[str, Agency]) -> dict[str, str]:
                 break
             current = agency.parent_code
     return result
+
+
+def unit_label(agency: Agency, t: Translates, day: date) -> str:
+    """An agency's name on a day and, for a unit formed by a reorganisation, the former units it stands
+    for: what a value reported by "Xã Tứ Kỳ" covers, beside the districts' figures of earlier years."""
+    name = agency.name_on(t.locale, day)
+    if not agency.formed_from:
+        return name
+    return t.gettext("{name} (formed from {units})").format(name=name, units=", ".join(agency.formed_from))
 
 
 def agency_roots(agencies: list[Agency]) -> dict[str, str]:

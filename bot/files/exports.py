@@ -1,5 +1,6 @@
 """The summary as files: JSON (a stable schema), CSV (UTF-8 with BOM, so Excel reads Vietnamese), an Excel
-workbook in the layout a DPI officer attaches to an official report, and a chart for phones.
+workbook in the layout an officer of the consolidating agency attaches to an official report, and a chart
+for phones.
 
 JSON schema `chitieu.summary/1`:
     {"schema", "programme", "period", "deadline", "generated_at",

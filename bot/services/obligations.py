@@ -15,6 +15,7 @@ from typing import Protocol
 
 from bot.domain.agencies import Structure, expand
 from bot.domain.models import Agency, DataElement, Period, Programme
+from bot.i18n import Translator
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
 
@@ -114,3 +115,17 @@ async def consolidator_name(
         return None
     name = agency.name_on(locale, day)
     return f"the {name}" if locale == "en" and not name.lower().startswith("the ") else name
+
+
+async def consolidator_label(
+    storage: ObligationStorage, t: Translator, day: date, programme: Programme | None = None
+) -> str:
+    """`consolidator_name` in the translator's language, or "the consolidating agency" when none is named:
+    what messages such as "ask {agency} for an invite link" put in."""
+    return await consolidator_name(storage, t.locale, day, programme) or t.gettext("the consolidating agency")
+
+
+async def period_consolidator(storage: ObligationStorage, t: Translator, period: Period) -> str:
+    """The name of the agency a period is reported to, as it was called on the period's day."""
+    programme = await storage.catalogue.programme_by_id(period.programme_id)
+    return await consolidator_label(storage, t, period_day(period), programme)
