@@ -82,7 +82,15 @@ class EventSpec(Spec):
 
 class ReorganisationSpec(Spec):
     sources: dict[str, str] = Field(min_length=1)  # key -> "what it is — https://address"
-    reorganisation: tuple[EventSpec, ...] = Field(min_length=1)
+    reorganisation: tuple[EventSpec, ...]
+
+    @field_validator("reorganisation")
+    @classmethod
+    def _has_events(cls, events: tuple[EventSpec, ...]) -> tuple[EventSpec, ...]:
+        # Checked after the items (a min_length would also fire when every item failed, said twice).
+        if not events:
+            raise ValueError("a reorganisation needs at least one dated event")
+        return events
 
     @field_validator("sources")
     @classmethod
