@@ -46,6 +46,13 @@ class AgencyError(ValueError):
 class AgencyRepository:
     def __init__(self, database: Database) -> None:
         self.db = database
+        # What services derived from the structure, kept while `structure_version` stands still.
+        self.memo: dict[object, tuple[int, object]] = {}
+
+    async def structure_version(self) -> int:
+        """A counter that every change to the agencies or a catalogue bumps, in any process."""
+        row = await self.db.fetch_one("SELECT version FROM structure_version WHERE id = 1")
+        return int(row[0]) if row else 0
 
     async def load(self, specs: tuple[AgencySpec, ...]) -> tuple[int, int]:
         """Insert new agencies and update changed ones; return (added, updated). Idempotent."""

@@ -11,7 +11,7 @@ owes at once, and a merger needs no reload.
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Protocol, cast
 
 from bot.domain.agencies import Structure, expand
 from bot.domain.models import Agency, DataElement, Period, Programme
@@ -67,11 +67,19 @@ async def reporters_on(
 
 
 async def reporters(storage: ObligationStorage, period: Period) -> dict[str, frozenset[str]]:
-    """Element code -> the agencies that owe it for the period."""
+    """Element code -> the agencies that owe it for the period. Kept (per process) until the structure or
+    the catalogue changes, so that a report's every answer does not rebuild it."""
+    key = ("reporters", period.programme_id, period_day(period))
+    version = await storage.agencies.structure_version()
+    kept = storage.agencies.memo.get(key)
+    if kept is not None and kept[0] == version:
+        return cast(dict[str, frozenset[str]], kept[1])
     programme = await storage.catalogue.programme_by_id(period.programme_id)
     if programme is None:
         return {}
-    return await reporters_on(storage, programme, period_day(period))
+    found = await reporters_on(storage, programme, period_day(period))
+    storage.agencies.memo[key] = (version, found)
+    return found
 
 
 async def owing(storage: ObligationStorage, period: Period) -> dict[str, list[str]]:

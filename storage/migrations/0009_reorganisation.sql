@@ -34,3 +34,18 @@ CREATE TABLE reorganisation_loads (
 -- The successions merges recorded before this migration.
 INSERT OR IGNORE INTO agency_successions (predecessor, successor, on_date, event)
 SELECT code, successor_code, COALESCE(valid_to, '1970-01-01'), 'merge' FROM agencies WHERE successor_code IS NOT NULL;
+
+-- A counter every change to the structure or a catalogue bumps, in any process: who owes what is resolved
+-- per period and kept while the counter stands still (one indexed read instead of rebuilding it per answer).
+CREATE TABLE structure_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+INSERT INTO structure_version (id, version) VALUES (1, 0);
+CREATE TRIGGER agencies_inserted AFTER INSERT ON agencies BEGIN UPDATE structure_version SET version = version + 1; END;
+CREATE TRIGGER agencies_updated AFTER UPDATE ON agencies BEGIN UPDATE structure_version SET version = version + 1; END;
+CREATE TRIGGER successions_inserted AFTER INSERT ON agency_successions BEGIN UPDATE structure_version SET version = version + 1; END;
+CREATE TRIGGER names_inserted AFTER INSERT ON agency_names BEGIN UPDATE structure_version SET version = version + 1; END;
+CREATE TRIGGER elements_inserted AFTER INSERT ON data_elements BEGIN UPDATE structure_version SET version = version + 1; END;
+CREATE TRIGGER elements_updated AFTER UPDATE ON data_elements BEGIN UPDATE structure_version SET version = version + 1; END;
+CREATE TRIGGER programmes_updated AFTER UPDATE ON programmes BEGIN UPDATE structure_version SET version = version + 1; END;
