@@ -59,6 +59,8 @@ def test_init_then_the_structure_before_and_after_1_july_2025(tmp_path: Path) ->
     kinds_before = Counter(a["kind"] for a in before)
     assert kinds_before["district"] == 12 and not kinds_before["commune"] and not kinds_before["ward"]
     assert Counter(a["kind"] for a in after) == Counter({"commune": 43, "ward": 21, "department": 13, "other": 1})
+    dpi = next(a for a in before if a["code"] == "SKHDT")
+    assert (dpi["status"], dpi["successor_code"]) == ("active", None)  # as it stood on that day
     old_name = next(a for a in before if a["code"] == "SNNPTNT")["name_vi"]
     assert old_name == "Sở Nông nghiệp và Phát triển nông thôn"
 

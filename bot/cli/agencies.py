@@ -12,7 +12,7 @@ from bot.cli.common import Command, Subcommands, day
 from bot.config import Settings
 from bot.domain.agencies import Structure
 from bot.domain.catalogue import read_agency_file
-from bot.domain.models import Agency
+from bot.domain.models import Agency, AgencyStatus
 from bot.i18n import Translator
 from bot.services.reorganisation import reorganise_file
 from storage import AgencyError, Storage
@@ -54,8 +54,11 @@ async def agency_load(arguments: argparse.Namespace, _: Settings, storage: Stora
 async def agency_list(arguments: argparse.Namespace, _: Settings, storage: Storage, t: Translator) -> int:
     """Print every agency (or those that existed on `--at`) with its kind, status and successors."""
     agencies = await storage.agencies.all()
-    if arguments.at is not None:
-        agencies = Structure.of(agencies).on(arguments.at)
+    if arguments.at is not None:  # as they stood that day: all of them active then, none succeeded yet
+        agencies = [
+            agency.model_copy(update={"status": AgencyStatus.ACTIVE, "successor_code": None, "successors": ()})
+            for agency in Structure.of(agencies).on(arguments.at)
+        ]
     if arguments.json:
         print(json.dumps([_as_json(a, arguments.at) for a in agencies], ensure_ascii=False, indent=2))
         return 0
