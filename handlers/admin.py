@@ -1,5 +1,5 @@
-"""DPI staff run the cycle from their phones: agencies and focal points, invites and handovers, periods
-and locking, pending onboarding, broadcasts and the audit trail. The access gate admits admins only;
+"""The consolidating agency's staff run the cycle from their phones: agencies and focal points, invites and
+handovers, periods and locking, pending onboarding, broadcasts and the audit trail. The access gate admits admins only;
 destructive actions ask for confirmation with buttons (`a:` callbacks, also admins only)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.i18n import Translator, answer_name, period_state_name, role_name
 from bot.services import people
 from bot.services import periods as reporting
 from bot.services.audit import audit_trail
+from bot.services.obligations import consolidator_label
 from handlers.common import keyboard, reply, who
 from handlers.delivery import TelegramOutbox
 from storage import PeriodError
@@ -339,7 +340,8 @@ async def confirmed(update: Update, context: BotContext) -> None:
         if not text:
             await reply(update, t.gettext("Nothing to send; type /broadcast TEXT again."))
             return
-        body = t.gettext("📢 From the Department of Planning and Investment:") + "\n" + esc(text)
+        sender = await consolidator_label(context.storage, t, context.now().date())
+        body = t.gettext("📢 From {agency}:").format(agency=esc(sender[:1].upper() + sender[1:])) + "\n" + esc(text)
         outbox = TelegramOutbox(context.bot, context.bot_data.throttle)
         outcomes = await people.broadcast(outbox, context.storage, body, t)
         await reply(

@@ -22,6 +22,7 @@ from bot.services.explain import (
     begin_answer,
 )
 from bot.services.explain import FLOW as FLOW  # the onboarding dispatcher routes text by it
+from bot.services.obligations import period_consolidator
 from handlers.common import keyboard, reply, who
 from handlers.delivery import deliver
 from storage import Conversation
@@ -55,10 +56,11 @@ async def ask(update: Update, context: BotContext) -> None:
     sent = 0
     for user in question.recipients:
         their = translator(user.locale or context.settings.default_locale, context.settings.timezone)
+        asking = await period_consolidator(context.storage, their, question.period)
         text = their.gettext(
-            "❓ The Department of Planning and Investment asks {agency} for an explanation on "
-            "“{indicator}”, period {period}:\n{question}"
+            "❓ {consolidator} asks {agency} for an explanation on “{indicator}”, period {period}:\n{question}"
         ).format(
+            consolidator=esc(asking[:1].upper() + asking[1:]),
             agency=esc(question.agency.name(their.locale)),
             indicator=esc(question.indicator.name(their.locale)),
             period=esc(question.period.code),

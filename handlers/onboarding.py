@@ -13,6 +13,7 @@ from bot.domain.models import Role
 from bot.domain.periods import deadline_words
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, Translator, translator
+from bot.services.obligations import consolidator_label
 from bot.services.onboarding import join, standing
 from handlers import admin, catalogue, explain, reminders, report, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
@@ -44,7 +45,7 @@ async def start(update: Update, context: BotContext) -> None:
                 context.storage, context.args[0], telegram_user.id, telegram_user.full_name, telegram_user.username
             )
         except InviteRefused as refused:
-            await reply(update, refusal_text(t, refused.reason))
+            await reply(update, refusal_text(t, refused.reason, await _consolidator(context, t)))
             return
         current = Who(telegram_user.id, joined.user, joined.memberships, current.t)
         await reply(
@@ -59,21 +60,26 @@ async def start(update: Update, context: BotContext) -> None:
             update,
             t.gettext(
                 "Hello! This bot collects the progress reports of the provincial action programme. To use it, ask "
-                "the Department of Planning and Investment for an invite link and open it."
-            ),
+                "{agency} for an invite link and open it."
+            ).format(agency=esc(await _consolidator(context, t))),
         )
         return
     await status(update, context, current)
 
 
-def refusal_text(t: Translator, reason: str) -> str:
-    """Why an invite link did not work, and what to do."""
+async def _consolidator(context: BotContext, t: Translator) -> str:
+    """The name today of the agency the programme reports to (Sở Tài chính since the DPI merged into it)."""
+    return await consolidator_label(context.storage, t, context.now().date())
+
+
+def refusal_text(t: Translator, reason: str, agency: str) -> str:
+    """Why an invite link did not work, and what to do: ask `agency`, the one the programme reports to."""
     reasons = {
         "used": t.gettext("This invite link has already been used."),
         "expired": t.gettext("This invite link has expired."),
         "unknown": t.gettext("This invite link is not valid."),
     }
-    return reasons[reason] + " " + t.gettext("Please ask the Department of Planning and Investment for a new one.")
+    return reasons[reason] + " " + t.gettext("Please ask {agency} for a new one.").format(agency=esc(agency))
 
 
 async def status(update: Update, context: BotContext, current: Who) -> None:
@@ -113,9 +119,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     common = t.gettext("/lang — Tiếng Việt / English\n/cancel — stop what I am doing\n/help — this help")
     if current.role is None:
         text = t.gettext(
-            "This bot collects progress reports for the provincial action programme. Ask the "
-            "Department of Planning and Investment for an invite link to join."
-        )
+            "This bot collects progress reports for the provincial action programme. Ask {agency} for an "
+            "invite link to join."
+        ).format(agency=esc(await _consolidator(context, t)))
     elif current.memberships:
         text = t.gettext(
             "<b>For focal points</b>\n/report — fill in or correct your agency's figures for the open period. "

@@ -13,12 +13,14 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.domain.agencies import unit_label
 from bot.domain.models import Period
 from bot.domain.rendering import esc
 from bot.domain.summary import Summary
 from bot.domain.summary_text import indicator_detail, numbered, status_board, summary_messages
 from bot.files.exports import KINDS, SUFFIXES, summary_file
 from bot.i18n import Translator
+from bot.services.obligations import consolidator_label, period_day
 from bot.services.summary import (
     build_summary,
     every_answer,
@@ -36,7 +38,13 @@ async def _choose(update: Update, context: BotContext, action: str) -> Period | 
     code = context.args[0] if context.args else None
     periods = await find_period(context.storage, code)
     if not periods:
-        await reply(update, t.gettext("No period {code}. Periods are opened by the DPI.").format(code=esc(code or "")))
+        opener = await consolidator_label(context.storage, t, context.now().date())
+        await reply(
+            update,
+            t.gettext("No period {code}. Periods are opened by {agency}.").format(
+                code=esc(code or ""), agency=esc(opener)
+            ),
+        )
         return None
     if len(periods) > 1:
         rows = [[(f"{p.code} · {p.programme_code}", f"s:{action}:{p.id}")] for p in periods]
@@ -158,7 +166,8 @@ async def _send_indicator(update: Update, context: BotContext, period: Period, n
     found = await indicator_answers(context.storage, period, number)
     if found is None:
         return
-    names = {report.agency.code: report.agency.name(t.locale) for report in found.summary.agencies}
+    # Every agency's name on the period's day, a reorganised unit's with the former units it stands for.
+    names = {agency.code: unit_label(agency, t, period_day(period)) for agency in await context.storage.agencies.all()}
     for text in indicator_detail(found.summary, found.item, found.figures, names, t):
         await reply(update, text)
 

@@ -96,15 +96,14 @@ async def test_pending_rows_of_an_older_version_become_uncertain(
     shipped = storage_db.available_migrations()
     monkeypatch.setattr(storage_db, "available_migrations", lambda: [m for m in shipped if m[0] <= 7])
     old = await open_storage(path)
-    async with old.db.transaction() as connection:
-        # The programme and period as that version wrote them (today's catalogue has columns it lacks).
+    async with old.db.transaction() as connection:  # in SQL: today's repositories expect today's schema
         await connection.execute(
             "INSERT INTO programmes (code, title_vi, title_en, horizon_year, spec_json, updated_at)"
-            " VALUES ('HD-NQ30', 'x', 'x', 2030, '{}', '2026-01-01T00:00:00+00:00')"
+            " VALUES ('OLD', 'Cũ', 'Old', 2030, '{}', '2026-01-01T00:00:00+00:00')"
         )
         cursor = await connection.execute(
             "INSERT INTO periods (programme_id, code, kind, starts_on, ends_on, deadline)"
-            " VALUES (1, '2026', 'annual', '2026-01-01', '2026-12-31', '2026-12-04')"
+            " SELECT id, '2026', 'annual', '2026-01-01', '2026-12-31', '2026-12-04' FROM programmes"
         )
         period = cursor.lastrowid
         await connection.execute(

@@ -117,8 +117,7 @@ def test_the_word_report_says_what_the_summary_says(season: FiledSeason) -> None
     assert (
         f"{done['submitted']}/{done['expected']} cơ quan, đơn vị đã nộp báo cáo kỳ 2026 "
         "(hạn nộp trước ngày 06/12/2026, nộp đến hết ngày 05/12/2026 là đúng hạn), "
-        f"trong đó {done['on_time']} đúng hạn, {done['late']} quá hạn; {done['not_submitted']} cơ quan"
-        in text
+        f"trong đó {done['on_time']} đúng hạn, {done['late']} quá hạn; {done['not_submitted']} cơ quan" in text
     )
     statuses = [i["status"] for i in data["indicators"]]
     assert f"Trong {len(statuses)} chỉ tiêu của Chương trình: {statuses.count('achieved')} đã đạt," in text

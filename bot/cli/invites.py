@@ -38,11 +38,12 @@ async def invite(arguments: argparse.Namespace, settings: Settings, storage: Sto
     if role in (Role.FOCAL, Role.BACKUP):
         if not arguments.agency:
             raise UserError(t.gettext("A focal point's invite needs an agency code."))
-        agency = await storage.agencies.get(arguments.agency)
-        if agency is None or agency.status.value != "active":
+        agency = await storage.agencies.current(arguments.agency)  # a merged agency's code names its successor
+        if agency is None:
             raise UserError(
                 t.gettext("No active agency {code}. See `python -m bot agency list`.").format(code=arguments.agency)
             )
+        arguments.agency = agency.code
     created = await storage.users.create_invite(
         arguments.agency if role in (Role.FOCAL, Role.BACKUP) else None,
         role,

@@ -21,7 +21,8 @@ from bot.domain.spec_parsing import (
 
 
 class AgencySpec(Spec):
-    """One agency (a department, a district or another body) and, if bounded, the dates it is valid for."""
+    """One agency (a department, a district, a commune, ward or special zone, or another body) and, if
+    bounded, the dates it is valid for (`valid_to`: the first day it no longer exists)."""
 
     code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9_-]{0,29}$")
     name_vi: str = Field(min_length=1)
@@ -30,10 +31,21 @@ class AgencySpec(Spec):
     parent: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    province: str | None = Field(default=None, pattern=r"^[A-Z0-9][A-Z0-9_-]{0,29}$")
+    formed_from: tuple[str, ...] = ()  # the former units it was formed from, as the founding act names them
 
 
 class AgencyListSpec(Spec):
+    province: str | None = Field(default=None, pattern=r"^[A-Z0-9][A-Z0-9_-]{0,29}$")  # every agency's default
     agencies: tuple[AgencySpec, ...] = Field(min_length=1)
+
+    @property
+    def resolved(self) -> tuple[AgencySpec, ...]:
+        """The agencies, each with the file's province where it names none."""
+        return tuple(
+            agency if agency.province or not self.province else agency.model_copy(update={"province": self.province})
+            for agency in self.agencies
+        )
 
 
 def parse_agencies(text: str, source: str) -> Parsed[AgencyListSpec]:

@@ -79,14 +79,22 @@ class TaskStatus(StrEnum):
 
 class AgencyKind(StrEnum):
     DEPARTMENT = "department"
-    DISTRICT = "district"
+    DISTRICT = "district"  # district-level units (huyện, thị xã, thành phố thuộc tỉnh), abolished 2025-07-01
+    COMMUNE = "commune"  # commune-level units: xã,
+    WARD = "ward"  # phường
+    SPECIAL_ZONE = "special_zone"  # and đặc khu
     OTHER = "other"
+
+
+# The kinds of local government below the province: `@local` names those of the current level.
+LOCAL_KINDS = frozenset({AgencyKind.DISTRICT, AgencyKind.COMMUNE, AgencyKind.WARD, AgencyKind.SPECIAL_ZONE})
 
 
 class AgencyStatus(StrEnum):
     ACTIVE = "active"
-    MERGED = "merged"
-    RETIRED = "retired"
+    MERGED = "merged"  # into one successor (successor_code)
+    RETIRED = "retired"  # without a successor
+    ABOLISHED = "abolished"  # its area taken over by several successors (Agency.successors)
 
 
 class PeriodKind(StrEnum):
@@ -204,6 +212,14 @@ class Indicator(Frozen):
         return tuple(code for code in codes if code)
 
 
+class FormerName(Frozen):
+    """A name an agency had until a rename took effect on `until`."""
+
+    until: date
+    name_vi: str
+    name_en: str
+
+
 class Agency(Frozen):
     id: int
     code: str
@@ -211,13 +227,28 @@ class Agency(Frozen):
     name_en: str
     kind: AgencyKind
     parent_code: str | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: date | None = None  # the first day it exists
+    valid_to: date | None = None  # the first day it no longer exists (the day of its merger or abolition)
     status: AgencyStatus = AgencyStatus.ACTIVE
     successor_code: str | None = None
+    province: str | None = None  # the province or city it belongs to (HAI-DUONG, HAI-PHONG...)
+    formed_from: tuple[str, ...] = ()  # the former units it was formed from, as the resolution names them
+    successors: tuple[str, ...] = ()  # an abolished unit's: those that took over its area
+    former_names: tuple[FormerName, ...] = ()
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi
+
+    def name_on(self, locale: str, day: date) -> str:
+        """Its name on a date: the one it had then, if a rename came later."""
+        for former in sorted(self.former_names, key=lambda former: former.until):
+            if day < former.until:
+                return former.name_en if locale == "en" else former.name_vi
+        return self.name(locale)
+
+    def exists_on(self, day: date) -> bool:
+        """Whether it existed on that day (valid_from inclusive, valid_to exclusive)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
 
 
 class Period(Frozen):

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-from bot.domain.agencies import expand_reporters
+from bot.domain.agencies import LOCAL_GROUP, expand_reporters, known_codes
 from bot.domain.catalogue import (
     CatalogueDiff,
     CatalogueError,
@@ -26,7 +26,7 @@ from bot.domain.catalogue import (
     parse_agencies,
     parse_catalogue,
 )
-from bot.domain.models import Indicator
+from bot.domain.models import LOCAL_KINDS, Indicator
 from bot.domain.spec_parsing import decode_text
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
@@ -39,6 +39,12 @@ SHIPPED_CATALOGUES = (
     "hai_phong_2020.yaml",
     "ha_nam_plan_2030.yaml",
 )
+# What `init` loads: Hải Dương's programmes and agencies as they stood in 2023, Hải Phòng city's People's
+# Committee (the city Hải Dương became part of), and the dated 2025 reorganisation. The other provinces'
+# catalogues are shipped as examples, each with its agency list (`agency load`, then `catalog load`).
+INIT_AGENCIES = ("agencies_hai_duong.yaml", "agencies_hai_phong_city.yaml")
+INIT_REORGANISATIONS = ("reorganisation_hai_phong_2025.yaml",)
+INIT_CATALOGUES = SHIPPED_CATALOGUES[:3]
 
 
 class CatalogueStorage(Protocol):
@@ -60,11 +66,13 @@ def shipped_catalogue_dir() -> Path:
 
 async def plan_catalogue(storage: CatalogueStorage, parsed: Parsed[CatalogueSpec]) -> CatalogueDiff:
     """Check a parsed catalogue against the known agencies and return what loading it would change.
-    Raises CatalogueError (with lines) if it names unknown agencies."""
-    agencies = await storage.agencies.all(include_inactive=False)
-    problems = agency_reference_problems(
-        parsed, {agency.code for agency in agencies}, {agency.kind.value for agency in agencies}
-    )
+    Raises CatalogueError (with lines) if it names unknown agencies. A merged or renamed agency is known:
+    the catalogue keeps its code, and obligations follow it to its successor on each period's day."""
+    agencies = await storage.agencies.all()
+    kinds = {agency.kind.value for agency in agencies}
+    if any(agency.kind in LOCAL_KINDS for agency in agencies):
+        kinds.add(LOCAL_GROUP)
+    problems = agency_reference_problems(parsed, known_codes(agencies), kinds)
     if problems:
         raise CatalogueError(parsed.source, problems)
     return diff_catalogue(await storage.catalogue.spec(parsed.spec.programme.code), parsed.spec)
@@ -76,8 +84,9 @@ async def load_catalogue(
     """Validate and apply a catalogue; reloading an unchanged one writes nothing."""
     diff = await plan_catalogue(storage, parsed)
     if not diff.empty:
-        agencies = await storage.agencies.all(include_inactive=False)
-        reporters = expand_reporters(parsed.spec, agencies)
+        # The assignments table is a snapshot of today's structure, kept for readers that have no period;
+        # what a period owes is resolved on its own day (bot.services.obligations).
+        reporters = expand_reporters(parsed.spec, await storage.agencies.all())
         await storage.catalogue.apply(parsed.spec, diff, reporters, parsed.source, loaded_by)
     return CatalogueLoad(parsed.spec.programme.code, diff)
 
@@ -120,18 +129,20 @@ async def indicators_with_code(storage: CatalogueStorage, code: str) -> list[Ind
 
 
 async def load_agency_text(storage: CatalogueStorage, text: str, source: str) -> tuple[int, int]:
+    """Load an agency list's text: new agencies added, known ones updated (each with the file's province)."""
     parsed = parse_agencies(text, source)
-    return await storage.agencies.load(parsed.spec.agencies)
+    return await storage.agencies.load(parsed.spec.resolved)
 
 
 async def load_shipped(storage: CatalogueStorage) -> list[CatalogueLoad]:
-    """Load every shipped agency list, then every shipped catalogue (idempotent)."""
+    """Load every shipped agency list, then every shipped catalogue (idempotent), without the 2025
+    reorganisation: the structure the catalogues were written for, which tests and the demo play in."""
     folder = shipped_catalogue_dir()
     for path in sorted(folder.glob("agencies_*.yaml")):
         await load_agency_text(storage, path.read_text(encoding="utf-8"), path.name)
-    loads = []
-    for name in SHIPPED_CATALOGUES:
-        path = folder / name
-        parsed = parse_catalogue(path.read_text(encoding="utf-8"), path.name)
-        loads.append(await load_catalogue(storage, parsed))
-    return loads
+    return [await load_shipped_catalogue(storage, name) for name in SHIPPED_CATALOGUES]
+
+
+async def load_shipped_catalogue(storage: CatalogueStorage, name: str) -> CatalogueLoad:
+    path = shipped_catalogue_dir() / name
+    return await load_catalogue(storage, parse_catalogue(path.read_text(encoding="utf-8"), path.name))

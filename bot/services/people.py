@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from bot.domain.models import Agency, AgencyStatus, Invite, Role, User
+from bot.domain.models import Agency, Invite, Role, User
 from bot.i18n import Translator
 from bot.services.reminders import Outbox
 from storage.agencies import AgencyRepository
@@ -58,9 +58,9 @@ async def agencies_and_focal_points(storage: PeopleStorage) -> list[tuple[Agency
 
 
 async def active_agency(storage: PeopleStorage, code: str) -> Agency | None:
-    """The active agency with this code as typed (any case, spaces around); None if retired or unknown."""
-    agency = await storage.agencies.get(code.strip().upper())
-    return agency if agency and agency.status is AgencyStatus.ACTIVE else None
+    """The active agency with this code as typed (any case, spaces around), or the one a merged or renamed
+    agency's code now names (its successor); None if retired, abolished or unknown."""
+    return await storage.agencies.current(code.strip().upper())
 
 
 async def issue_invite(

@@ -41,6 +41,7 @@ from bot.domain.reminders import (
 from bot.domain.reporting import is_answered
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import Translator, translator
+from bot.services import obligations
 from storage import Storage
 from storage.reminders import Claim
 
@@ -73,7 +74,7 @@ async def policy_for(storage: Storage, settings: Settings, period: Period) -> Re
 
 
 async def situation(storage: Storage, settings: Settings, period: Period) -> Situation:
-    assignments = await storage.catalogue.assignments(period.programme_id)
+    assignments = await obligations.owing(storage, period)  # resolved on the period's day
     submissions = await storage.values.submissions(period.id)
     values = await storage.values.for_period(period.id)
     answered = {(v.agency_code, v.element_code) for v in values if is_answered(v)}

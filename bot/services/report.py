@@ -30,6 +30,7 @@ from bot.domain.reporting import (
     prepare,
 )
 from bot.domain.validation import plausible_range
+from bot.services.obligations import owed_elements, owing
 from storage import PeriodLocked, ValueConflict
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
@@ -94,7 +95,7 @@ async def load_sheet(storage: ReportStorage, period: Period, agency_code: str) -
     agency = await storage.agencies.get(agency_code)
     if agency is None:
         return None
-    elements = await storage.catalogue.assigned_elements(period.programme_id, agency_code)
+    elements = await owed_elements(storage, period, agency_code)
     values = await storage.values.for_agency(period.id, agency_code)
     previous_code = previous_period_code(period.code)
     previous: dict[str, Value] = {}
@@ -134,12 +135,13 @@ async def reportable(
     open_pairs: list[tuple[Period, Agency]] = []
     locked_pairs: list[tuple[Period, Agency]] = []
     periods = await storage.periods.all()
+    owed = {period.id: await owing(storage, period) for period in periods}
     for code in agency_codes:
         agency = await storage.agencies.get(code)
         if agency is None:
             continue
         for period in periods:
-            if not await storage.catalogue.assigned_elements(period.programme_id, code):
+            if code not in owed[period.id]:
                 continue
             target = locked_pairs if period.state is PeriodState.LOCKED else open_pairs
             target.append((period, agency))
@@ -193,8 +195,8 @@ async def begin_report(
     if period is None:
         return NotYours()
     if agency_code is None:
-        owing = [c for c in agency_codes if await storage.catalogue.assigned_elements(period.programme_id, c)]
-        agency_code = owing[0] if owing else None
+        owed = await owing(storage, period)
+        agency_code = next((code for code in agency_codes if code in owed), None)
     if agency_code is None or agency_code not in agency_codes:
         return NotYours()
     if period.state is PeriodState.LOCKED:
@@ -335,7 +337,7 @@ class Progress:
 
 async def progress_of(storage: ReportStorage, period: Period, agency: Agency) -> Progress | None:
     """How far the agency's report for the period is; None if the agency owes nothing in it."""
-    elements = await storage.catalogue.assigned_elements(period.programme_id, agency.code)
+    elements = await owed_elements(storage, period, agency.code)
     if not elements:
         return None
     values = await storage.values.for_agency(period.id, agency.code)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.domain.agencies import successor_map
+from bot.domain.agencies import Structure, successor_map
 from bot.domain.aggregation import (
     Column,
     Figure,
@@ -41,6 +41,7 @@ from bot.domain.periods import previous_period_code
 from bot.domain.progress import averaged_in, judge
 from bot.domain.summary import AgencyReport, IndicatorSummary, Summary
 from bot.domain.summary_text import numbered
+from bot.services import obligations
 from storage import Storage
 from storage.values import ElementTotals
 
@@ -79,20 +80,30 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
     previous_code = previous_period_code(period.code)
     earlier = await storage.periods.get(programme.id, previous_code) if previous_code else None
     baseline_period = await _baseline_period(storage, programme, period)
-    read = [p.id for p in (period, earlier, baseline_period) if p is not None]
-    reporters = await storage.catalogue.reporters(programme.id)
+    compared_periods = [p for p in (period, earlier, baseline_period) if p is not None]
+    read = [p.id for p in compared_periods]
+    # Each period is owed by the units that existed on its day (districts for 2024, communes for 2025), and
+    # a merger counts only from its date: the same indicator, each period complete on its own terms.
+    everyone = await storage.agencies.all()
+    structure = Structure.of(everyone)
+    by_period = {
+        p.id: await obligations.reporters_on(storage, programme, obligations.period_day(p), structure)
+        for p in compared_periods
+    }
+    successors_by = {p.id: successor_map(everyone, obligations.period_day(p)) for p in compared_periods}
+    reporters, successors = by_period[period.id], successors_by[period.id]
     # The GROUP BYs take longest: each period's runs on a read-only connection of its own, and the rest of
     # the catalogue is read on the main connection meanwhile.
-    built, indicators, element_list, everyone = await asyncio.gather(
-        read_columns(storage, read, reporters),
+    built, indicators, element_list = await asyncio.gather(
+        read_columns(storage, read, reporters, by_period=by_period),
         storage.catalogue.indicators(programme.id),
         storage.catalogue.elements(programme.id),
-        storage.agencies.all(),
     )
     elements = {element.code: element for element in element_list}
-    successors = successor_map(everyone)
     types = {code: element.type for code, element in elements.items()}
-    snapshots = await read_snapshots(storage, built, indicators, reporters, successors, types)
+    snapshots = await read_snapshots(
+        storage, built, indicators, reporters, successors, types, by_period=by_period, successors_by=successors_by
+    )
     compared = _Compared(
         current=snapshots[period.id],
         previous=snapshots[earlier.id] if earlier else None,
@@ -216,25 +227,30 @@ ODD = None  # an element whose column cannot come from totals: it is rolled up f
 
 
 async def read_columns(
-    storage: Storage, period_ids: list[int], reporters: Mapping[str, frozenset[str]]
+    storage: Storage,
+    period_ids: list[int],
+    reporters: Mapping[str, frozenset[str]],
+    *,
+    by_period: Mapping[int, Mapping[str, frozenset[str]]] | None = None,
 ) -> dict[int, dict[str, Column | None]]:
     """Each period's columns, from its GROUP BY, side by side: period number i on read-only connection i,
     its columns built in that connection's thread while the other connection is still reading. ODD marks
-    the elements answered by an agency not assigned them."""
+    the elements answered by an agency not assigned them. `by_period` gives a period its own reporters."""
+    owed = {period_id: (by_period or {}).get(period_id, reporters) for period_id in period_ids}
     waived: defaultdict[int, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for period_id, figure in await storage.values.not_numbers(period_ids):
         if figure.answer == Answer.NOT_APPLICABLE:
             waived[period_id][figure.element_code].add(figure.agency_code)
     built = await asyncio.gather(
         *(
-            storage.values.element_totals(period_id, _column_builder(reporters, waived[period_id]), reader=index)
+            storage.values.element_totals(period_id, _column_builder(owed[period_id], waived[period_id]), reader=index)
             for index, period_id in enumerate(period_ids)
         )
     )
     result = {}
     for period_id, pairs in zip(period_ids, built, strict=True):
         found = dict(pairs)
-        for code, expected in reporters.items():
+        for code, expected in owed[period_id].items():
             if code not in found:  # nobody gave a number
                 owing = _owing(expected, waived[period_id].get(code))
                 found[code] = ODD if owing is None else Column(owing=owing, unanswered=owing, expected=expected)
@@ -283,20 +299,26 @@ async def read_snapshots(
     reporters: Mapping[str, frozenset[str]],
     successors: Mapping[str, str],
     types: Mapping[str, ElementType],
+    *,
+    by_period: Mapping[int, Mapping[str, frozenset[str]]] | None = None,
+    successors_by: Mapping[int, Mapping[str, str]] | None = None,
 ) -> dict[int, Snapshot]:
     """Each period's snapshot from its `read_columns`: the elements rolled up from their answers, and the
-    single figures the indicators need, read side by side."""
+    single figures the indicators need, read side by side. `by_period` and `successors_by` give a period
+    its own reporters and its own mergers (those in effect on its day)."""
 
     async def read(period_id: int, reader: int) -> Snapshot:
+        owed = (by_period or {}).get(period_id, reporters)
+        heirs = (successors_by or {}).get(period_id, successors)
         found = {code: column for code, column in built[period_id].items() if column is not ODD}
         odd = [code for code, column in built[period_id].items() if column is ODD]
         figures = await storage.values.figures(period_id, odd, reader=reader) if odd else []
-        rolled = roll_up(figures, successors, types)
-        found |= columns(rolled, {code: reporters[code] for code in odd})
+        rolled = roll_up(figures, heirs, types)
+        found |= columns(rolled, {code: owed[code] for code in odd})
         wanted = {pair for indicator in indicators for pair in needs(indicator, found) if pair[1] not in odd}
         if wanted:  # none of them has a merged agency's answer: those elements are rolled up above
             figures += await storage.values.figures_of(period_id, wanted, reader=reader)
-            rolled = roll_up(figures, successors, types)
+            rolled = roll_up(figures, heirs, types)
         return Snapshot(found, rolled)
 
     snapshots = await asyncio.gather(*(read(period_id, index) for index, period_id in enumerate(built)))

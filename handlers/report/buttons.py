@@ -214,7 +214,7 @@ async def _submit(update: Update, context: BotContext, conversation: Conversatio
     outcome = await submit_report(context.storage, sheet, by=current.telegram_id, now=context.now(), zone=t.zone)
     await context.storage.conversations.delete(current.telegram_id)
     if isinstance(outcome, Locked):
-        await reply(update, locked_text(t, sheet.period.code))
+        await reply(update, await locked_text(context, t, sheet.period))
         return
     submission = outcome.submission
     await reply(

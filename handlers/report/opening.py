@@ -24,7 +24,7 @@ async def report_command(update: Update, context: BotContext) -> None:
     if not open_pairs:
         if locked_pairs:
             period, agency = locked_pairs[0]
-            await reply(update, locked_text(t, period.code))
+            await reply(update, await locked_text(context, t, period))
         else:
             await reply(update, t.gettext("No reporting period is open for your agency at the moment."))
         return
@@ -49,7 +49,7 @@ async def begin(update: Update, context: BotContext, period_id: int, agency_code
         case NotYours():
             await reply(update, t.gettext("That report is not yours to fill in."))
         case Locked(period=period):
-            await reply(update, locked_text(t, period.code))
+            await reply(update, await locked_text(context, t, period))
         case NothingOwed():
             await reply(update, t.gettext("Your agency owes nothing for this period."))
         case Opened(sheet=sheet, first=first):

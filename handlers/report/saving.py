@@ -64,7 +64,7 @@ async def show_outcome(
             await show_conflict(update, context, conversation, outcome)
         case Locked(period=period):
             await context.storage.conversations.delete(conversation.user_id)
-            await reply(update, locked_text(t, period.code))
+            await reply(update, await locked_text(context, t, period))
         case NeedsConfirmation():
             await confirm_jump(update, context, conversation, outcome)
         case Rejected(reason=reason, params=params):

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
-from bot.domain.models import DataElement, ElementType, TaskStatus
+from bot.domain.models import DataElement, ElementType, Period, TaskStatus
 from bot.domain.rendering import TELEGRAM_LIMIT, esc, format_number_with_unit, question_text, review_text
 from bot.domain.reporting import next_question
 from bot.domain.validation import NeedsConfirmation
 from bot.i18n import Translator
+from bot.services.obligations import period_consolidator
 from bot.services.report import ReportSheet, question_context, reopen_sheet
 from handlers.common import beside, keyboard, reply, who
 from handlers.report.flow import ASKING, CHOOSING, REVIEW
@@ -46,12 +47,12 @@ def note_button(t: Translator, index: int) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=f"{NOTE_PREFIX}{index}")
 
 
-def locked_text(t: Translator, period_code: str) -> str:
-    """Why a locked period takes no answers, and whom to ask."""
+async def locked_text(context: BotContext, t: Translator, period: Period) -> str:
+    """Why a locked period takes no answers, and whom to ask: the agency it is reported to."""
+    agency = await period_consolidator(context.storage, t, period)
     return t.gettext(
-        "Period {period} is locked: its figures are final. To correct one, ask the Department of "
-        "Planning and Investment to unlock it."
-    ).format(period=esc(period_code))
+        "Period {period} is locked: its figures are final. To correct one, ask {agency} to unlock it."
+    ).format(period=esc(period.code), agency=esc(agency))
 
 
 def confirmation_screen(
