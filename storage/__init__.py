@@ -14,6 +14,7 @@ from storage.explanations import ExplanationRepository
 from storage.heartbeat import HeartbeatRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
+from storage.reviews import ReviewRepository
 from storage.updates import UpdateLog
 from storage.users import InviteRefused, UserRepository
 from storage.values import PeriodLocked, ValueConflict, ValueRepository
@@ -46,6 +47,7 @@ class Storage:
     updates: UpdateLog
     explanations: ExplanationRepository
     heartbeat: HeartbeatRepository
+    reviews: ReviewRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -76,4 +78,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         updates=UpdateLog(database),
         explanations=ExplanationRepository(database),
         heartbeat=HeartbeatRepository(database),
+        reviews=ReviewRepository(database),
     )

@@ -17,6 +17,7 @@ from typing import Protocol
 from bot.domain.models import Agency, DataElement, Indicator, Period, PeriodState, Submission, Value
 from bot.domain.periods import previous_period_code
 from bot.domain.rendering import QuestionContext
+from bot.domain.review import ReviewState
 from bot.domain.reporting import (
     Draft,
     Given,
@@ -32,6 +33,7 @@ from storage import PeriodLocked, ValueConflict
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
 from storage.periods import PeriodRepository
+from storage.reviews import ReviewRepository
 from storage.users import UserRepository
 from storage.values import ValueRepository
 
@@ -54,6 +56,9 @@ class ReportStorage(Protocol):
 
     @property
     def values(self) -> ValueRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
 
 
 @dataclass(frozen=True)
@@ -195,12 +200,18 @@ async def begin_report(
         agency_code = owing[0] if owing else None
     if agency_code is None or agency_code not in agency_codes:
         return NotYours()
-    if period.state is PeriodState.LOCKED:
+    if period.state is PeriodState.LOCKED or await _accepted(storage, period, agency_code):
         return Locked(period)
     sheet = await load_sheet(storage, period, agency_code)
     if sheet is None or not sheet.elements:
         return NothingOwed()
     return Opened(sheet, next_question(sheet.elements, sheet.responded, None))
+
+
+async def _accepted(storage: ReportStorage, period: Period, agency_code: str) -> bool:
+    """Whether the consolidating agency accepted the agency's report: its figures are then locked."""
+    review = await storage.reviews.get(period.id, agency_code)
+    return review is not None and review.state is ReviewState.ACCEPTED
 
 
 async def question_context(storage: ReportStorage, sheet: ReportSheet, code: str) -> QuestionContext:
@@ -234,6 +245,8 @@ async def submit_report(
         )
     except PeriodLocked:
         return Locked(sheet.period)
+    if await storage.reviews.resubmitted(sheet.period, sheet.agency.code, by, now):  # returned, now sent again
+        submission = await storage.values.submission(sheet.period.id, sheet.agency.code) or submission
     return Submitted(submission)
 
 
