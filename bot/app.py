@@ -25,7 +25,7 @@ from bot.network import NetworkWatch, WatchedRequest, polling_error
 from bot.ordering import OrderedUpdateProcessor
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.reminders import send_due
-from handlers import register
+from handlers import register, review
 from handlers.delivery import TelegramOutbox
 from storage import open_storage
 
@@ -68,6 +68,7 @@ def build_app(settings: Settings) -> BotApplication:
     )
     application.bot_data._settings = settings
     application.bot_data.network = watch
+    application.add_handlers(review.handlers())  # group 0 before the catch-alls register adds
     register(application)
     return application  # type: ignore[return-value]
 

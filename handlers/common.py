@@ -66,6 +66,8 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
             "audit",
             "catalog",
             "ask",
+            "review",
+            "unlock",
         )
     },
 }
@@ -77,6 +79,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "s": READERS,
     "x": FOCAL_POINTS,
     "c": ADMINS,
+    "rv": ADMINS,
 }
 
 

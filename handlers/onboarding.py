@@ -13,7 +13,7 @@ from bot.domain.models import Role
 from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.services.onboarding import join, standing
-from handlers import admin, catalogue, explain, reminders, report, summary
+from handlers import admin, catalogue, explain, reminders, report, review, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
 from storage import InviteRefused
 
@@ -198,6 +198,9 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if conversation and conversation.flow == explain.FLOW:
         await explain.on_text(update, context, conversation)
+        return
+    if conversation and conversation.flow == review.FLOW:
+        await review.on_text(update, context, conversation)
         return
     if current.role is None:
         await reply(update, join_hint(current.t))

@@ -17,7 +17,6 @@ from typing import Protocol
 from bot.domain.models import Agency, DataElement, Indicator, Period, PeriodState, Submission, Value
 from bot.domain.periods import previous_period_code
 from bot.domain.rendering import QuestionContext
-from bot.domain.review import ReviewState
 from bot.domain.reporting import (
     Draft,
     Given,
@@ -29,6 +28,7 @@ from bot.domain.reporting import (
     next_question,
     prepare,
 )
+from bot.domain.review import ReviewState
 from storage import PeriodLocked, ValueConflict
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.domain.models import Agency, DataElement, Period, Submission, Value, ValueChange
+from bot.domain.models import Agency, DataElement, Period, Submission, User, Value, ValueChange
 from bot.domain.review import REASON_LIMIT, Review, ReviewState, ReviewWarning, warnings_of
 from bot.services.report import load_sheet
 from storage import Storage
@@ -92,7 +92,7 @@ class Decided:
 
     agency: Agency
     state: ReviewState
-    notify: list[int]
+    notify: list[User]
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ class Refused:
     why: str
 
 
-async def _focal_points(storage: Storage, agency_code: str) -> list[int]:
-    return [user.telegram_id for user, _ in await storage.users.members_of(agency_code)]
+async def _focal_points(storage: Storage, agency_code: str) -> list[User]:
+    return [user for user, _ in await storage.users.members_of(agency_code)]
 
 
 async def accept(storage: Storage, period: Period, agency_code: str, by: int, now: datetime) -> Decided | Refused:
@@ -135,7 +135,7 @@ async def give_back(
 
 
 async def accept_clean(storage: Storage, period: Period, by: int, now: datetime) -> list[Decided]:
-    """"Accept all without warnings": every report waiting for review whose figures raise no warning."""
+    """ "Accept all without warnings": every report waiting for review whose figures raise no warning."""
     decided = []
     for report in await review_list(storage, period):
         if report.state is ReviewState.SUBMITTED and not report.warnings:
