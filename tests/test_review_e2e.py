@@ -58,6 +58,9 @@ async def test_return_correct_resubmit_accept_lock(season: Season, sandbox: Sand
     assert "Lý do: Số giường bệnh chưa gồm cơ sở y tế tư nhân <ngoài công lập>" in notice.text  # escaped, shown
     assert "Sở Kế hoạch" not in notice.text
     assert await season.storage.values.submission(season.current.id, "SYT") is None  # owed again
+    await admin.command("status", "2026")
+    board = await admin.expect("Cơ quan tổng hợp đã xem xét: 0 báo cáo được chấp nhận, 1 báo cáo bị trả lại")
+    assert "↩️ Sở Y tế: bị cơ quan tổng hợp trả lại (Số giường bệnh chưa gồm" in board.text
     await lan.press("📝 Báo cáo ngay")
     review = await sent(lan, "Rà soát: kỳ 2026")
     number = next(label for label, data in review.buttons if data.endswith(":0"))
@@ -76,6 +79,8 @@ async def test_return_correct_resubmit_accept_lock(season: Season, sandbox: Sand
     await admin.press("✅ Chấp nhận")
     await admin.expect("Đã chấp nhận: Sở Y tế")
     await lan.expect("Cơ quan tổng hợp đã chấp nhận báo cáo kỳ 2026")
+    await admin.command("summary", "2026")
+    await admin.expect("Cơ quan tổng hợp đã xem xét: 1 báo cáo được chấp nhận, 0 báo cáo bị trả lại")
 
     review_row = await season.storage.reviews.get(season.current.id, "SYT")
     assert review_row is not None and review_row.state is ReviewState.ACCEPTED

@@ -8,8 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot import services
+from bot.config import Settings
 from bot.domain.models import Period, PeriodState
 from bot.domain.review import ReviewState
+from bot.services.reminders import situation
 from bot.services.review import Decided, Refused, accept, accept_clean, give_back, review_list, seen, unlock
 from storage import PeriodLocked, Storage
 
@@ -52,6 +54,8 @@ async def test_return_withdraws_the_submission_and_a_resubmission_keeps_its_time
     outcome = await give_back(loaded, period, "SYT", "  Số giường bệnh chưa gồm y tế tư nhân  ", ADMIN, NOW)
     assert isinstance(outcome, Decided) and outcome.state is ReviewState.RETURNED
     assert await loaded.values.submission(period.id, "SYT") is None
+    owing = {agency.code for agency in (await situation(loaded, Settings(), period)).owing}
+    assert "SYT" in owing and "CTK" not in owing  # reminders resume for the returned report only
     review = await loaded.reviews.get(period.id, "SYT")
     assert review is not None and review.reason == "Số giường bệnh chưa gồm y tế tư nhân"
     late = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)

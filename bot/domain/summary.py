@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.domain.aggregation import Aggregate
 from bot.domain.models import Agency, DataElement, Indicator, Period, Programme, Submission, ValueStatus
 from bot.domain.progress import Assessment
+from bot.domain.review import Review, ReviewState
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ class AgencyReport:
     submission: Submission | None
     owed: int
     missing: tuple[str, ...]  # element codes without a figure
+    review: Review | None = None  # the consolidating agency's decision: accepted, returned (None: none yet)
+
+    @property
+    def review_state(self) -> ReviewState | None:
+        """Accepted or returned; None while the report waits for review or was never submitted."""
+        if self.review is None or self.review.state is ReviewState.SUBMITTED:
+            return None
+        return self.review.state
 
 
 @dataclass(frozen=True)
@@ -62,3 +71,13 @@ class Summary:
     @property
     def not_submitted(self) -> list[AgencyReport]:
         return [a for a in self.agencies if a.submission is None]
+
+    @property
+    def accepted(self) -> list[AgencyReport]:
+        """Reports the consolidating agency accepted (their figures locked)."""
+        return [a for a in self.agencies if a.review_state is ReviewState.ACCEPTED]
+
+    @property
+    def returned(self) -> list[AgencyReport]:
+        """Reports the consolidating agency returned, owed again."""
+        return [a for a in self.agencies if a.review_state is ReviewState.RETURNED]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.domain.models import Comparator, Indicator, ValueStatus
 from bot.domain.progress import Status, Trend
 from bot.domain.rendering import Translates, esc, shorten, split_lines
+from bot.domain.review import ReviewState
 
 if TYPE_CHECKING:
     from bot.domain.aggregation import Figure
@@ -91,6 +92,17 @@ def completeness_line(summary: Summary, t: Translates) -> str:
     )
 
 
+def review_line(summary: Summary, t: Translates) -> list[str]:
+    """How many reports the consolidating agency accepted and returned; nothing before its first decision."""
+    if not summary.accepted and not summary.returned:
+        return []
+    return [
+        t.gettext("Reviewed by the consolidating agency: {accepted} accepted, {returned} returned.").format(
+            accepted=len(summary.accepted), returned=len(summary.returned)
+        )
+    ]
+
+
 def summary_messages(summary: Summary, t: Translates) -> list[str]:
     period = summary.period
     counts = {status: 0 for status in Status}
@@ -101,6 +113,7 @@ def summary_messages(summary: Summary, t: Translates) -> list[str]:
             period=esc(period.code), programme=esc(summary.programme.code), deadline=t.date(period.deadline)
         ),
         completeness_line(summary, t),
+        *review_line(summary, t),
         " · ".join(f"{MARKS[status]} {status_name(status, t)} {counts[status]}" for status in Status),
     ]
     current_area = None
@@ -194,6 +207,7 @@ def status_board(summary: Summary, t: Translates) -> list[str]:
             period=esc(summary.period.code), programme=esc(summary.programme.code)
         ),
         completeness_line(summary, t),
+        *review_line(summary, t),
     ]
     for report in summary.agencies:
         name = esc(report.agency.name(t.locale))
@@ -202,7 +216,15 @@ def status_board(summary: Summary, t: Translates) -> list[str]:
             state = t.gettext("submitted {when}").format(when=t.datetime(report.submission.submitted_at))
             if not report.submission.on_time:
                 state += " " + t.gettext("(late)")
+            if report.review_state is ReviewState.ACCEPTED:
+                state += " · " + t.gettext("accepted")
             lines.append(f"{mark} {name}: {state}")
+        elif report.review_state is ReviewState.RETURNED and report.review is not None:
+            lines.append(
+                t.gettext("↩️ {agency}: returned by the consolidating agency ({reason}); owed again").format(
+                    agency=name, reason=esc(shorten(report.review.reason or "", 80))
+                )
+            )
         else:
             missing = _element_names(summary, report.missing, t)
             lines.append(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.domain.agencies import successor_map
@@ -104,6 +104,8 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
     summaries, reports = await asyncio.to_thread(
         _assess_all, indicators, programme, period, compared, remarks, successors, everyone, reporters, submissions
     )
+    reviews = await storage.reviews.for_period(period.id)
+    reports = [replace(report, review=reviews.get(report.agency.code)) for report in reports]
     return Summary(
         programme, period, previous_code if earlier else None, summaries, reports, elements, now or datetime.now(UTC)
     )
