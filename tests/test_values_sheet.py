@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from bot.domain.models import Period, PeriodState
 from bot.i18n import translator
 from bot.services.values_sheet import Checked, Refused, apply_sheet, check_sheet, sheet_for
 from storage import Storage
+from tests.test_cli import run
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 LAN = 301
@@ -83,3 +85,16 @@ async def test_a_bad_sheet_names_its_rows_and_changes_nothing(loaded: Storage, p
     assert await loaded.values.for_agency(period.id, "SYT") == {}
     assert (await check_sheet(loaded, content, ["CTK"], "vi")) == Refused("not_yours", "SYT")
     assert isinstance(await check_sheet(loaded, b"not a workbook", ["SYT"], "vi"), Refused)
+
+
+def test_the_command_line_writes_the_sheet(tmp_path: Path) -> None:
+    """`python -m bot template values SYT 2026` writes the same sheet as the /report button."""
+    assert run(tmp_path, "init").returncode == 0
+    assert run(tmp_path, "period", "open", "2026", "--programme", "HD-NQ30").returncode == 0
+    done = run(tmp_path, "template", "values", "syt", "2026", "--lang", "vi")
+    assert done.returncode == 0, done.stderr
+    sheet = load_workbook(tmp_path / "so_lieu_SYT_2026.xlsx")["So lieu"]
+    assert sheet["A1"].value == "Số liệu của Sở Y tế, kỳ 2026" and sheet["B4"].value == "SYT"
+    assert {sheet.cell(r, 2).value for r in range(7, sheet.max_row + 1)} >= {"hospital_beds", "doctors"}
+    refused = run(tmp_path, "template", "values", "XYZ", "2026")
+    assert refused.returncode == 1 and "No agency XYZ." in refused.stderr and "Traceback" not in refused.stderr
