@@ -80,6 +80,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "x": FOCAL_POINTS,
     "c": ADMINS,
     "rv": ADMINS,
+    "vs": FOCAL_POINTS,
 }
 
 

@@ -15,6 +15,7 @@ from bot.i18n import SUPPORTED, Translator, translator
 from bot.services.onboarding import join, standing
 from handlers import admin, catalogue, explain, reminders, report, review, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
+from handlers.report import sheet as values_sheet
 from storage import InviteRefused
 
 
@@ -214,6 +215,9 @@ async def other_message(update: Update, context: BotContext) -> None:
     conversation = await context.storage.conversations.get(current.telegram_id)
     if conversation and conversation.flow == catalogue.FLOW and update.effective_message.document:  # type: ignore[union-attr]
         await catalogue.on_document(update, context, conversation)
+        return
+    if values_sheet.wants(update, current):
+        await values_sheet.on_document(update, context)
         return
     if conversation and conversation.flow == report.FLOW:
         await reply(update, current.t.gettext("I can only read typed text here."))
