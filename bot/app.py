@@ -27,6 +27,7 @@ from bot.ratelimit import PriorityRateLimiter
 from bot.services.reminders import send_due
 from handlers import register, review
 from handlers.delivery import TelegramOutbox
+from handlers.report import official
 from handlers.report import sheet as values_sheet
 from storage import open_storage
 
@@ -71,6 +72,7 @@ def build_app(settings: Settings) -> BotApplication:
     application.bot_data.network = watch
     application.add_handlers(review.handlers())  # group 0 before the catch-alls register adds
     application.add_handlers(values_sheet.handlers())
+    application.add_handlers(official.handlers())
     register(application)
     return application  # type: ignore[return-value]
 

@@ -68,6 +68,7 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
             "ask",
             "review",
             "unlock",
+            "official",
         )
     },
 }
@@ -81,6 +82,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "c": ADMINS,
     "rv": ADMINS,
     "vs": FOCAL_POINTS,
+    "vt": FOCAL_POINTS,
 }
 
 

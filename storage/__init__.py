@@ -11,6 +11,7 @@ from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, DatabaseTooNew, DatabaseUnusable, migrate
 from storage.explanations import ExplanationRepository
+from storage.figures import FigureRepository
 from storage.heartbeat import HeartbeatRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
@@ -48,6 +49,7 @@ class Storage:
     explanations: ExplanationRepository
     heartbeat: HeartbeatRepository
     reviews: ReviewRepository
+    figures: FigureRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -79,4 +81,5 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         explanations=ExplanationRepository(database),
         heartbeat=HeartbeatRepository(database),
         reviews=ReviewRepository(database),
+        figures=FigureRepository(database),
     )

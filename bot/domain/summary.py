@@ -55,6 +55,7 @@ class Summary:
     agencies: list[AgencyReport]
     elements: dict[str, DataElement]
     generated_at: datetime
+    estimates: int = 0  # figures of the period still estimates (ước tính)
 
     @property
     def submitted(self) -> list[AgencyReport]:

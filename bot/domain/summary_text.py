@@ -93,14 +93,22 @@ def completeness_line(summary: Summary, t: Translates) -> str:
 
 
 def review_line(summary: Summary, t: Translates) -> list[str]:
-    """How many reports the consolidating agency accepted and returned; nothing before its first decision."""
-    if not summary.accepted and not summary.returned:
-        return []
-    return [
-        t.gettext("Reviewed by the consolidating agency: {accepted} accepted, {returned} returned.").format(
-            accepted=len(summary.accepted), returned=len(summary.returned)
+    """How many reports the consolidating agency accepted and returned (once it decided any), and how many
+    figures are still estimates (when any are)."""
+    lines = []
+    if summary.accepted or summary.returned:
+        lines.append(
+            t.gettext("Reviewed by the consolidating agency: {accepted} accepted, {returned} returned.").format(
+                accepted=len(summary.accepted), returned=len(summary.returned)
+            )
         )
-    ]
+    if summary.estimates:
+        lines.append(
+            t.ngettext(
+                "{count} figure is still an estimate.", "{count} figures are still estimates.", summary.estimates
+            ).format(count=summary.estimates)
+        )
+    return lines
 
 
 def summary_messages(summary: Summary, t: Translates) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Protocol
 
+from bot.domain.figure_status import default_status
 from bot.domain.models import Agency, DataElement, Indicator, Period, PeriodState, Submission, Value
 from bot.domain.periods import previous_period_code
 from bot.domain.rendering import QuestionContext
@@ -301,6 +302,9 @@ async def record_answer(
                 number=draft.number,
                 text=draft.text,
                 note=draft.note,
+                status=existing.status
+                if existing and existing.number is not None
+                else default_status(sheet.period, now),
                 by=by,
                 expected_version=expected,
                 now=now,

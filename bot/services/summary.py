@@ -106,8 +106,16 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
     )
     reviews = await storage.reviews.for_period(period.id)
     reports = [replace(report, review=reviews.get(report.agency.code)) for report in reports]
+    estimates = (await storage.figures.status_counts(period.id)).get(ValueStatus.ESTIMATE.value, 0)
     return Summary(
-        programme, period, previous_code if earlier else None, summaries, reports, elements, now or datetime.now(UTC)
+        programme,
+        period,
+        previous_code if earlier else None,
+        summaries,
+        reports,
+        elements,
+        now or datetime.now(UTC),
+        estimates,
     )
 
 

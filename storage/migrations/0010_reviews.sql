@@ -28,3 +28,24 @@ CREATE TRIGGER review_events_are_append_only_update BEFORE UPDATE ON review_even
 BEGIN SELECT RAISE(ABORT, 'review_events is append-only'); END;
 CREATE TRIGGER review_events_are_append_only_delete BEFORE DELETE ON review_events
 BEGIN SELECT RAISE(ABORT, 'review_events is append-only'); END;
+
+-- An "official figures" round for a past period: agencies are asked, by its own deadline, for the items
+-- whose figures are not yet official (estimates and preliminary figures give way to official ones).
+CREATE TABLE official_rounds (
+    period_id       INTEGER PRIMARY KEY REFERENCES periods(id),
+    deadline        TEXT NOT NULL,
+    opened_by       INTEGER,
+    opened_at       TEXT NOT NULL
+);
+
+-- A lead agency's confidence in an indicator it leads (on track, at risk, off track) and why.
+CREATE TABLE confidences (
+    period_id       INTEGER NOT NULL REFERENCES periods(id),
+    indicator_code  TEXT NOT NULL,
+    agency_code     TEXT NOT NULL REFERENCES agencies(code),
+    level           TEXT NOT NULL,
+    reason          TEXT,
+    given_by        INTEGER,
+    given_at        TEXT NOT NULL,
+    PRIMARY KEY (period_id, indicator_code)
+);
