@@ -27,7 +27,7 @@ from bot.ratelimit import PriorityRateLimiter
 from bot.services.reminders import send_due
 from handlers import register, review
 from handlers.delivery import TelegramOutbox
-from handlers.report import official
+from handlers.report import confidence, official
 from handlers.report import sheet as values_sheet
 from storage import open_storage
 
@@ -73,6 +73,7 @@ def build_app(settings: Settings) -> BotApplication:
     application.add_handlers(review.handlers())  # group 0 before the catch-alls register adds
     application.add_handlers(values_sheet.handlers())
     application.add_handlers(official.handlers())
+    application.add_handlers(confidence.handlers())
     register(application)
     return application  # type: ignore[return-value]
 

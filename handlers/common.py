@@ -83,6 +83,7 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "rv": ADMINS,
     "vs": FOCAL_POINTS,
     "vt": FOCAL_POINTS,
+    "cf": FOCAL_POINTS,
 }
 
 

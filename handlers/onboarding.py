@@ -15,7 +15,7 @@ from bot.i18n import SUPPORTED, Translator, translator
 from bot.services.onboarding import join, standing
 from handlers import admin, catalogue, explain, reminders, report, review, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
-from handlers.report import official
+from handlers.report import confidence, official
 from handlers.report import sheet as values_sheet
 from storage import InviteRefused
 
@@ -206,6 +206,9 @@ async def text_message(update: Update, context: BotContext) -> None:
         return
     if conversation and conversation.flow == official.FLOW:
         await official.on_text(update, context, conversation)
+        return
+    if conversation and conversation.flow == confidence.FLOW:
+        await confidence.on_text(update, context, conversation)
         return
     if current.role is None:
         await reply(update, join_hint(current.t))

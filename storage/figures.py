@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.domain.models import Frozen
+from bot.domain.review import Confidence
 from storage.clock import to_text
 from storage.db import Database, as_model
 
@@ -20,18 +21,6 @@ class OfficialRound(Frozen):
     period_id: int
     deadline: date
     opened_by: int | None
-
-
-class Confidence(Frozen):
-    """A lead agency's confidence in one indicator for one period, and why."""
-
-    period_id: int
-    indicator_code: str
-    agency_code: str
-    level: str
-    reason: str | None
-    given_by: int | None
-    given_at: datetime
 
 
 class FigureRepository:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from bot.domain.models import Answer, DataElement, ElementType, Frozen, Value
+from bot.domain.progress import Status
 from bot.domain.validation import NeedsConfirmation, Rejected, recheck, validate_number
 
 REASON_LIMIT = 500
@@ -95,3 +97,28 @@ def can_accept(state: ReviewState | None, submitted: bool) -> bool:
 def can_return(state: ReviewState | None, submitted: bool) -> bool:
     """A report can be returned while it is submitted (a returned one is no longer submitted)."""
     return submitted and state is not ReviewState.ACCEPTED
+
+
+# ----------------------------------------------------------------- a lead agency's confidence
+
+CONFIDENCE_LEVELS = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK)
+
+
+class Confidence(Frozen):
+    """A lead agency's confidence in one indicator it leads, for one period, and why (OKR-style)."""
+
+    period_id: int
+    indicator_code: str
+    agency_code: str
+    level: Status
+    reason: str | None = None
+    given_by: int | None = None
+    given_at: datetime
+
+
+def disagrees(confidence: Status, computed: Status) -> bool:
+    """Whether the lead agency's confidence contradicts the computed status: an achieved target counts as
+    on track, and there is nothing to contradict without data."""
+    if computed is Status.NO_DATA:
+        return False
+    return confidence is not (Status.ON_TRACK if computed is Status.ACHIEVED else computed)

@@ -11,7 +11,7 @@ from datetime import datetime
 from bot.domain.aggregation import Aggregate
 from bot.domain.models import Agency, DataElement, Indicator, Period, Programme, Submission, ValueStatus
 from bot.domain.progress import Assessment
-from bot.domain.review import Review, ReviewState
+from bot.domain.review import Confidence, Review, ReviewState, disagrees
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,12 @@ class IndicatorSummary:
     value_status: ValueStatus | None  # the least final status among the figures used
     notes: tuple[tuple[str, str], ...]  # (agency code, note) on the figures used
     explanations: tuple[tuple[str, str, str | None], ...] = ()  # (agency code, question, answer) of /ask
+    confidence: Confidence | None = None  # the lead agency's own view of how it is going
+
+    @property
+    def disagreement(self) -> bool:
+        """Whether the lead agency's confidence contradicts the computed status."""
+        return self.confidence is not None and disagrees(self.confidence.level, self.assessment.status)
 
     @property
     def value(self) -> float | None:

@@ -146,7 +146,32 @@ def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
         line += " " + t.gettext("[{covered}/{total} agencies]").format(
             covered=len(aggregate.covered), total=len(aggregate.covered) + len(aggregate.missing)
         )
+    if item.confidence is not None:
+        line += " · " + t.gettext("🎯 lead agency: {level}").format(level=status_name(item.confidence.level, t))
+        if item.disagreement:
+            line += " " + t.gettext("⚠️ differs")
     return line
+
+
+def confidence_lines(item: IndicatorSummary, names: dict[str, str], t: Translates) -> list[str]:
+    """The lead agency's confidence and its sentence, and whether it contradicts the computed status."""
+    confidence = item.confidence
+    if confidence is None:
+        return []
+    lines = [
+        t.gettext("🎯 {agency} (lead agency): {level}{reason}").format(
+            agency=esc(names.get(confidence.agency_code, confidence.agency_code)),
+            level=status_name(confidence.level, t),
+            reason=f" — {esc(confidence.reason)}" if confidence.reason else "",
+        )
+    ]
+    if item.disagreement:
+        lines.append(
+            t.gettext("⚠️ The lead agency's view differs from the computed status ({status}).").format(
+                status=status_name(item.assessment.status, t)
+            )
+        )
+    return lines
 
 
 def indicator_detail(
@@ -183,6 +208,7 @@ def indicator_detail(
         lines.append(
             t.gettext("Expected by now on the path to the target: {value}").format(value=t.number(assessment.expected))
         )
+    lines += confidence_lines(item, names, t)
     aggregate = item.aggregate
     if aggregate.missing:
         lines.append(

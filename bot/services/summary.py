@@ -107,6 +107,8 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
     reviews = await storage.reviews.for_period(period.id)
     reports = [replace(report, review=reviews.get(report.agency.code)) for report in reports]
     estimates = (await storage.figures.status_counts(period.id)).get(ValueStatus.ESTIMATE.value, 0)
+    confidences = await storage.figures.confidences(period.id)
+    summaries = [replace(item, confidence=confidences.get(item.indicator.code)) for item in summaries]
     return Summary(
         programme,
         period,
