@@ -14,9 +14,6 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill, Protection
-
 from bot.domain.rendering import Translates
 
 SHEET = "So lieu"
@@ -24,7 +21,7 @@ HEADER_ROW = 6
 FIRST_ROW = HEADER_ROW + 1
 MAX_ROWS = 2000  # an agency owes a few dozen items
 CODE, VALUE, NOTE = 2, 7, 8  # columns B, G and H (1-based)
-FILL = PatternFill("solid", fgColor="FFF2CC")
+FILL_COLOUR = "FFF2CC"
 
 
 class SheetUnreadable(Exception):
@@ -66,7 +63,12 @@ class SheetRow:
 
 
 def write_sheet(heading: SheetHeading, items: list[SheetItem], t: Translates) -> bytes:
-    """The sheet to fill in, with the current figures already there (a blank cell leaves an item as it is)."""
+    """The sheet to fill in, with the current figures already there (a blank cell leaves an item as it is).
+    CPU work: run it in a worker thread."""
+    # Imported here: openpyxl is slow to import, and a bot that never writes a sheet should not pay for it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill, Protection
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -103,7 +105,7 @@ def write_sheet(heading: SheetHeading, items: list[SheetItem], t: Translates) ->
         cells = (index, item.code, item.name, item.unit, item.allowed, item.previous, item.current, item.note)
         for column, cell in enumerate(cells, start=1):
             sheet.cell(line, column, cell)
-        sheet.cell(line, VALUE).fill = FILL
+        sheet.cell(line, VALUE).fill = PatternFill("solid", fgColor=FILL_COLOUR)
         sheet.cell(line, VALUE).protection = Protection(locked=False)
     for letter, width in zip("ABCDEFGH", (5, 26, 48, 12, 22, 16, 16, 30), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -115,7 +117,9 @@ def write_sheet(heading: SheetHeading, items: list[SheetItem], t: Translates) ->
 
 def read_sheet(content: bytes) -> tuple[tuple[str, str, str], list[SheetRow]]:
     """(programme, period, agency) and the rows with a code, as the sheet holds them; SheetUnreadable when
-    the file is not such a sheet."""
+    the file is not such a sheet. CPU work: run it in a worker thread."""
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl and zipfile raise a dozen kinds for a file that is not a workbook

@@ -10,6 +10,7 @@ A focal point can send back only a sheet of one of their own agencies.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,7 +39,7 @@ async def sheet_for(storage: Storage, period: Period, agency_code: str, t: Trans
     heading = SheetHeading(
         period.programme_code, period.code, agency_code, sheet.agency.name(t.locale), sheet.previous_code
     )
-    return write_sheet(heading, items, t)
+    return await asyncio.to_thread(write_sheet, heading, items, t)
 
 
 def _item(sheet: ReportSheet, element: DataElement, t: Translator) -> SheetItem:
@@ -131,7 +132,7 @@ class Refused:
 async def check_sheet(storage: Storage, content: bytes, agency_codes: list[str], locale: str) -> Checked | Refused:
     """Read a filled sheet and check every row as the conversation would; nothing is written."""
     try:
-        (programme, period_code, agency_code), rows = read_sheet(content)
+        (programme, period_code, agency_code), rows = await asyncio.to_thread(read_sheet, content)
     except SheetUnreadable as error:
         return Refused("unreadable", str(error))
     if agency_code not in agency_codes:
