@@ -5,8 +5,11 @@ typing the official figure (checked as in /report)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from bot.app import run_reminders
+from bot.context import BotApplication
 from bot.domain.models import PeriodState, ValueStatus
 from bot.sandbox import SandboxClient
 from tests.e2e import Season, join
@@ -84,3 +87,28 @@ async def test_an_official_round_asks_only_for_figures_not_yet_official(season: 
     assert (stored["grdp_growth"].number, stored["grdp_growth"].status) == (8.7, ValueStatus.OFFICIAL)
     assert stored["population"].status is ValueStatus.OFFICIAL
     assert (await storage.figures.official_round(past.id)).deadline == date(2027, 3, 31)  # type: ignore[union-attr]
+
+
+async def test_the_round_reminds_by_its_own_deadline_only_those_not_yet_official(
+    bot: BotApplication, season: Season, sandbox: SandboxClient
+) -> None:
+    storage = season.storage
+    past = await storage.periods.set_state(season.previous, PeriodState.CLOSED)
+    await storage.values.save(past, "SYT", "doctors", number=1900, status=ValueStatus.OFFICIAL, by=1)
+    await storage.values.save(past, "SYT", "hospital_beds", number=6950, status=ValueStatus.OFFICIAL, by=1)
+    lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT")
+    minh = await join(season, sandbox, 302, "Lê Văn Minh", "CTK")
+    admin = await sandbox.user(ADMIN, "Trần Văn Tổng Hợp")
+    await admin.command("official", "2025", "31/03/2027")
+    await admin.expect("đề nghị 2 đơn vị")  # CTK and H-TUKY: Health's figures are all official
+    await minh.expect("còn 2 mục chưa có số liệu chính thức")
+
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    await run_reminders(bot, datetime(2027, 3, 31, 9, 0, tzinfo=zone))  # the round's last day
+    reminder = await minh.expect("Hôm nay là hạn cuối: báo cáo kỳ 2025")
+    assert "31/03/2027" in reminder.text and "Tốc độ tăng trưởng" in reminder.text and "Dân số" in reminder.text
+    await run_reminders(bot, datetime(2027, 3, 31, 10, 0, tzinfo=zone))  # once per slot
+    logged = {slot for _, slot in await storage.reminders.logged(past.id)}
+    assert logged == {"official-due"}
+    await sandbox.wait_idle()
+    assert not [seen for seen in await lan.inbox() if "Hôm nay là hạn cuối: báo cáo kỳ 2025" in seen.text]
