@@ -141,6 +141,10 @@ async def help_command(update: Update, context: BotContext) -> None:
             "/pending — unused invites and unreachable users\n/broadcast TEXT — a message to every focal point\n"
             "/audit AGENCY|INDICATOR [period] — who changed what"
         )
+        text += "\n" + t.gettext(
+            "/review [period] — accept or return the submitted reports\n/unlock AGENCY [period] — unlock an accepted "
+            "report\n/official PERIOD DD/MM/YYYY — ask the agencies for their official figures"
+        )
     await reply(update, text + "\n" + common)
 
 
