@@ -249,8 +249,12 @@ async def _keep(update: Update, context: BotContext, conversation: Conversation,
         by=who(context).telegram_id,
         now=context.now(),
     )
-    if changed is None:
+    if changed is None:  # the period was locked, or the consolidating agency accepted the report, meanwhile
         await context.storage.conversations.delete(conversation.user_id)
+        t = who(context).t
+        await reply(
+            update, t.gettext("The figures of period {period} are locked.").format(period=esc(found[0].period.code))
+        )
         return
     await ask_next(update, context, conversation, done=done + changed, lead="✓ ")
 
