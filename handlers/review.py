@@ -2,8 +2,9 @@
 submitted report. The list shows every report with its state, warnings and changes; a number opens that
 report's card (figures, notes, warnings, changes since the last look) with Accept and Return; Return asks
 for the reason as the next text (its position in the `conversations` table, flow `review`); "accept all
-without warnings" is one tap. The agency's focal points are told of every decision. The admin-only access
-is the gate's (`rv:` buttons and both commands are ADMINS in handlers.common)."""
+without warnings" is one tap. The agency's focal points are told of every decision. /official opens an
+official-figures round (its focal-point side is handlers.report.official). The admin-only access
+is the gate's (`rv:` buttons and these commands are ADMINS in handlers.common)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.domain.dates import parse_day
 from bot.domain.models import Period
 from bot.domain.rendering import esc, shorten, split_lines
 from bot.domain.review import REASON_LIMIT, ReviewState
@@ -27,6 +29,7 @@ from bot.domain.review_text import (
 )
 from bot.i18n import Translator, translator
 from bot.services import review as reviewing
+from bot.services.figure_status import RoundOpened, open_round
 from bot.services.summary import find_period, period_by_id
 from handlers.common import beside, keyboard, reply, settle_pressed, who
 from handlers.delivery import deliver
@@ -273,10 +276,59 @@ async def _tell(context: BotContext, outcome: reviewing.Decided, period: Period,
         await deliver(context.bot, context.bot_data.throttle, user.telegram_id, text, markup)
 
 
+async def official_command(update: Update, context: BotContext) -> None:
+    """/official PERIOD DD/MM/YYYY: open the period's official-figures round and ask the agencies."""
+    current = who(context)
+    t = current.t
+    args = context.args or []
+    deadline = parse_day(args[1]) if len(args) == 2 else None
+    periods = await find_period(context.storage, args[0]) if args else []
+    if deadline is None or not periods:
+        await reply(update, t.gettext("Usage: /official PERIOD DD/MM/YYYY, e.g. /official 2025 31/03/2026"))
+        return
+    outcome = await open_round(context.storage, periods[0], deadline, by=current.telegram_id, now=context.now())
+    if not isinstance(outcome, RoundOpened):
+        text = (
+            t.gettext("Period {period} is locked; /unlock_period first.")
+            if outcome.why == "locked"
+            else t.gettext("Every figure of period {period} is already official.")
+        )
+        await reply(update, text.format(period=esc(periods[0].code)))
+        return
+    figures = 0
+    for agency, items, people in outcome.asked:
+        figures += len(items)
+        for user in people:
+            their = translator(user.locale or context.settings.default_locale, context.settings.timezone)
+            text = their.ngettext(
+                "📑 The consolidating agency asks {agency} for the official figures of period {period} by {deadline}: "
+                "{count} item is not official yet.",
+                "📑 The consolidating agency asks {agency} for the official figures of period {period} by {deadline}: "
+                "{count} items are not official yet.",
+                len(items),
+            ).format(
+                agency=esc(agency.name(their.locale)),
+                period=esc(outcome.period.code),
+                deadline=their.date(deadline),
+                count=len(items),
+            )
+            button = (their.gettext("📝 Give the official figures"), f"vt:round:{outcome.period.id}:{agency.code}")
+            await deliver(context.bot, context.bot_data.throttle, user.telegram_id, text, keyboard([[button]]))
+    await reply(
+        update,
+        t.gettext(
+            "Official figures round for {period} open until {deadline}: {agencies} agencies asked, {figures} figures."
+        ).format(
+            period=esc(outcome.period.code), deadline=t.date(deadline), agencies=len(outcome.asked), figures=figures
+        ),
+    )
+
+
 def handlers() -> list[Any]:
-    """/review, /unlock and every `rv:` button."""
+    """/review, /unlock, /official and every `rv:` button."""
     return [
         CommandHandler("review", review_command),
         CommandHandler("unlock", unlock_command),
+        CommandHandler("official", official_command),
         CallbackQueryHandler(on_button, pattern=r"^rv:"),
     ]

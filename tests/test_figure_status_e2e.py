@@ -112,3 +112,6 @@ async def test_the_round_reminds_by_its_own_deadline_only_those_not_yet_official
     assert logged == {"official-due"}
     await sandbox.wait_idle()
     assert not [seen for seen in await lan.inbox() if "Hôm nay là hạn cuối: báo cáo kỳ 2025" in seen.text]
+    await minh.press("📝 Báo cáo ngay", reminder)  # the reminder, and /report, lead into the round
+    question = await minh.expect("Số liệu chính thức kỳ 2025")
+    assert "(còn 2 mục)" in question.text

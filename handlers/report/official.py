@@ -1,5 +1,6 @@
-"""The "official figures" round: `/official PERIOD DD/MM/YYYY` (admins) opens it for a past period with its
-own deadline, and each agency with figures not yet official is asked for just those items. A focal point
+"""The "official figures" round: `/official PERIOD DD/MM/YYYY` (admins, handlers.review) opens it for a past
+period with its own deadline, and each agency with figures not yet official is asked for just those items
+(its reminders and /report lead here too, see `round_to_answer`). A focal point
 goes through them one at a time: the figure on record is offered to confirm as official in one tap, or
 the official figure is typed and checked exactly as in /report (`bot.domain.reporting.prepare`: the same
 parsing, range and jump confirmation). The position is a row in the `conversations` table (flow
@@ -11,72 +12,38 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.domain.dates import parse_day
-from bot.domain.models import ValueStatus
+from bot.domain.models import PeriodState, ValueStatus
 from bot.domain.rendering import esc, format_number_with_unit, format_value, rejection_text, shorten
 from bot.domain.reporting import ConfirmedNumber, Draft, TypedNumber, prepare
 from bot.domain.summary_text import value_status_name
 from bot.domain.validation import NeedsConfirmation
-from bot.i18n import translator
-from bot.services.figure_status import RoundOpened, open_round, set_status, unofficial_items
-from bot.services.summary import find_period, period_by_id
+from bot.services.figure_status import set_status, unofficial_items
+from bot.services.summary import period_by_id
 from handlers.common import beside, keyboard, reply, settle_pressed, who
-from handlers.delivery import deliver
 from handlers.report.status import on_status_button
 from storage import Conversation, PeriodLocked, ValueConflict
 
 FLOW = "official"  # the onboarding dispatcher routes text by it
 
 
-async def official_command(update: Update, context: BotContext) -> None:
-    """/official PERIOD DD/MM/YYYY: open the period's official-figures round and ask the agencies."""
-    current = who(context)
-    t = current.t
-    args = context.args or []
-    deadline = parse_day(args[1]) if len(args) == 2 else None
-    periods = await find_period(context.storage, args[0]) if args else []
-    if deadline is None or not periods:
-        await reply(update, t.gettext("Usage: /official PERIOD DD/MM/YYYY, e.g. /official 2025 31/03/2026"))
-        return
-    outcome = await open_round(context.storage, periods[0], deadline, by=current.telegram_id, now=context.now())
-    if not isinstance(outcome, RoundOpened):
-        text = (
-            t.gettext("Period {period} is locked; /unlock_period first.")
-            if outcome.why == "locked"
-            else t.gettext("Every figure of period {period} is already official.")
-        )
-        await reply(update, text.format(period=esc(periods[0].code)))
-        return
-    figures = 0
-    for agency, items, people in outcome.asked:
-        figures += len(items)
-        for user in people:
-            their = translator(user.locale or context.settings.default_locale, context.settings.timezone)
-            text = their.ngettext(
-                "📑 The consolidating agency asks {agency} for the official figures of period {period} by {deadline}: "
-                "{count} item is not official yet.",
-                "📑 The consolidating agency asks {agency} for the official figures of period {period} by {deadline}: "
-                "{count} items are not official yet.",
-                len(items),
-            ).format(
-                agency=esc(agency.name(their.locale)),
-                period=esc(outcome.period.code),
-                deadline=their.date(deadline),
-                count=len(items),
-            )
-            button = (their.gettext("📝 Give the official figures"), f"vt:round:{outcome.period.id}:{agency.code}")
-            await deliver(context.bot, context.bot_data.throttle, user.telegram_id, text, keyboard([[button]]))
-    await reply(
-        update,
-        t.gettext(
-            "Official figures round for {period} open until {deadline}: {agencies} agencies asked, {figures} figures."
-        ).format(
-            period=esc(outcome.period.code), deadline=t.date(deadline), agencies=len(outcome.asked), figures=figures
-        ),
-    )
+async def round_to_answer(context: BotContext, period_id: int, agency_code: str | None) -> str | None:
+    """The agency (this one, or the first of the user's) that owes official figures in the period's open
+    round: /report and a round reminder's "Report now" lead there. None when there is no such round."""
+    period = await period_by_id(context.storage, period_id)
+    if (
+        period is None
+        or period.state is not PeriodState.CLOSED
+        or not await context.storage.figures.official_round(period_id)
+    ):
+        return None
+    for code in [agency_code] if agency_code else who(context).agency_codes:
+        found = await unofficial_items(context.storage, period, code)
+        if found is not None and found[1]:
+            return code
+    return None
 
 
 async def start_round(update: Update, context: BotContext, period_id: int, agency_code: str) -> None:
@@ -271,5 +238,5 @@ async def _confirm_jump(update: Update, context: BotContext, conversation: Conve
 
 
 def handlers() -> list[Any]:
-    """/official and every `vt:` button."""
-    return [CommandHandler("official", official_command), CallbackQueryHandler(on_button, pattern=r"^vt:")]
+    """Every `vt:` button (/official itself is the admins', in handlers.review)."""
+    return [CallbackQueryHandler(on_button, pattern=r"^vt:")]
