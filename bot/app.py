@@ -25,8 +25,10 @@ from bot.network import NetworkWatch, WatchedRequest, polling_error
 from bot.ordering import OrderedUpdateProcessor
 from bot.ratelimit import PriorityRateLimiter
 from bot.services.reminders import send_due
-from handlers import register
+from handlers import register, review
 from handlers.delivery import TelegramOutbox
+from handlers.report import confidence, official
+from handlers.report import sheet as values_sheet
 from storage import open_storage
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,10 @@ def build_app(settings: Settings) -> BotApplication:
     )
     application.bot_data._settings = settings
     application.bot_data.network = watch
+    application.add_handlers(review.handlers())  # group 0 before the catch-alls register adds
+    application.add_handlers(values_sheet.handlers())
+    application.add_handlers(official.handlers())
+    application.add_handlers(confidence.handlers())
     register(application)
     return application  # type: ignore[return-value]
 

@@ -66,6 +66,9 @@ COMMAND_ROLES: dict[str, frozenset[Role | None]] = {
             "audit",
             "catalog",
             "ask",
+            "review",
+            "unlock",
+            "official",
         )
     },
 }
@@ -77,6 +80,10 @@ CALLBACK_ROLES: dict[str, frozenset[Role | None]] = {
     "s": READERS,
     "x": FOCAL_POINTS,
     "c": ADMINS,
+    "rv": ADMINS,
+    "vs": FOCAL_POINTS,
+    "vt": FOCAL_POINTS,
+    "cf": FOCAL_POINTS,
 }
 
 

@@ -15,8 +15,10 @@ from bot.domain.rendering import esc
 from bot.i18n import SUPPORTED, Translator, translator
 from bot.services.obligations import consolidator_label
 from bot.services.onboarding import join, standing
-from handlers import admin, catalogue, explain, reminders, report, summary
+from handlers import admin, catalogue, explain, reminders, report, review, summary
 from handlers.common import Who, join_hint, keyboard, reply, who
+from handlers.report import confidence, official
+from handlers.report import sheet as values_sheet
 from storage import InviteRefused
 
 
@@ -146,6 +148,10 @@ async def help_command(update: Update, context: BotContext) -> None:
             "/pending — unused invites and unreachable users\n/broadcast TEXT — a message to every focal point\n"
             "/audit AGENCY|INDICATOR [period] — who changed what"
         )
+        text += "\n" + t.gettext(
+            "/review [period] — accept or return the submitted reports\n/unlock AGENCY [period] — unlock an accepted "
+            "report\n/official PERIOD DD/MM/YYYY — ask the agencies for their official figures"
+        )
     await reply(update, text + "\n" + common)
 
 
@@ -206,6 +212,15 @@ async def text_message(update: Update, context: BotContext) -> None:
     if conversation and conversation.flow == explain.FLOW:
         await explain.on_text(update, context, conversation)
         return
+    if conversation and conversation.flow == review.FLOW:
+        await review.on_text(update, context, conversation)
+        return
+    if conversation and conversation.flow == official.FLOW:
+        await official.on_text(update, context, conversation)
+        return
+    if conversation and conversation.flow == confidence.FLOW:
+        await confidence.on_text(update, context, conversation)
+        return
     if current.role is None:
         await reply(update, join_hint(current.t))
         return
@@ -218,6 +233,9 @@ async def other_message(update: Update, context: BotContext) -> None:
     conversation = await context.storage.conversations.get(current.telegram_id)
     if conversation and conversation.flow == catalogue.FLOW and update.effective_message.document:  # type: ignore[union-attr]
         await catalogue.on_document(update, context, conversation)
+        return
+    if values_sheet.wants(update, current):
+        await values_sheet.on_document(update, context)
         return
     if conversation and conversation.flow == report.FLOW:
         await reply(update, current.t.gettext("I can only read typed text here."))

@@ -11,9 +11,11 @@ from storage.catalogue import CatalogueRepository
 from storage.conversations import Conversation, ConversationRepository
 from storage.db import Database, DatabaseTooNew, DatabaseUnusable, migrate
 from storage.explanations import ExplanationRepository
+from storage.figures import FigureRepository
 from storage.heartbeat import HeartbeatRepository
 from storage.periods import PeriodError, PeriodRepository
 from storage.reminders import ReminderLogRepository
+from storage.reviews import ReviewRepository
 from storage.updates import UpdateLog
 from storage.users import InviteRefused, UserRepository
 from storage.values import PeriodLocked, ValueConflict, ValueRepository
@@ -46,6 +48,8 @@ class Storage:
     updates: UpdateLog
     explanations: ExplanationRepository
     heartbeat: HeartbeatRepository
+    reviews: ReviewRepository
+    figures: FigureRepository
 
     async def close(self) -> None:
         await self.db.close()
@@ -76,4 +80,6 @@ async def open_storage(path: Path, *, run_migrations: bool = True) -> Storage:
         updates=UpdateLog(database),
         explanations=ExplanationRepository(database),
         heartbeat=HeartbeatRepository(database),
+        reviews=ReviewRepository(database),
+        figures=FigureRepository(database),
     )

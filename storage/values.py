@@ -114,7 +114,7 @@ class ValueRepository:
         moment = to_text(now or utcnow())
         given: _Answered = (answer.value, number, text, note, status.value)
         async with self.db.transaction() as connection:
-            await self._refuse_if_locked(period)
+            await self._refuse_if_locked(period, agency_code)
             key = _Key(period.id, agency_code, await self._element_id(period, element_code))
             current = await self._current(*key)
             _refuse_if_changed(current, expected_version)
@@ -184,11 +184,15 @@ class ValueRepository:
             ),
         )
 
-    async def _refuse_if_locked(self, period: Period) -> None:
-        """Inside a write transaction, so that a lock taken meanwhile counts: the period's state is read
-        again rather than taken from the caller's copy."""
-        state = await self.db.fetch_one("SELECT state FROM periods WHERE id = ?", (period.id,))
-        if state is None or state[0] == PeriodState.LOCKED.value:
+    async def _refuse_if_locked(self, period: Period, agency_code: str | None = None) -> None:
+        """Inside a write transaction, so that a lock taken meanwhile counts: the period's state, and whether
+        the consolidating agency accepted this agency's report (storage.reviews), are read again."""
+        state = await self.db.fetch_one(
+            "SELECT state, (SELECT state FROM reviews WHERE period_id = p.id AND agency_code = ?) FROM periods p"
+            " WHERE id = ?",
+            (agency_code, period.id),
+        )
+        if state is None or state[0] == PeriodState.LOCKED.value or state[1] == "accepted":
             raise PeriodLocked(period.code)
 
     async def _current(self, period_id: int, agency_code: str, element_id: int) -> Value | None:
@@ -367,7 +371,7 @@ class ValueRepository:
     ) -> Submission:
         """Mark the agency's report complete; a resubmission keeps the first timestamp."""
         async with self.db.transaction() as connection:
-            await self._refuse_if_locked(period)
+            await self._refuse_if_locked(period, agency_code)
             await connection.execute(
                 "INSERT OR IGNORE INTO submissions (period_id, agency_code, submitted_at,"
                 " submitted_by, on_time) VALUES (?, ?, ?, ?, ?)",

@@ -15,7 +15,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from bot.cli import agencies, catalogue, db, demo, health, init, invites, periods, reminders, run, summary
+from bot.cli import agencies, catalogue, db, demo, health, init, invites, periods, reminders, run, summary, template
 from bot.cli.common import (
     EXIT_BAD_INPUT,
     Command,
@@ -50,6 +50,7 @@ ADD_PARSERS: tuple[Callable[[Subcommands], None], ...] = (
     reminders.add_parser,
     summary.add_parser,
     invites.add_parser,
+    template.add_parser,
 )
 
 # Commands over the database: the dispatcher opens storage for them.
@@ -63,6 +64,7 @@ COMMANDS: dict[str, Command] = {
     **reminders.COMMANDS,
     **summary.COMMANDS,
     **invites.COMMANDS,
+    **template.COMMANDS,
 }
 # Commands that are a whole process and open what they need themselves.
 PROGRAMS: dict[str, Program] = {**run.PROGRAMS, **demo.PROGRAMS}

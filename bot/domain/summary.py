@@ -11,6 +11,7 @@ from datetime import datetime
 from bot.domain.aggregation import Aggregate
 from bot.domain.models import Agency, DataElement, Indicator, Period, Programme, Submission, ValueStatus
 from bot.domain.progress import Assessment
+from bot.domain.review import Confidence, Review, ReviewState, disagrees
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,12 @@ class IndicatorSummary:
     value_status: ValueStatus | None  # the least final status among the figures used
     notes: tuple[tuple[str, str], ...]  # (agency code, note) on the figures used
     explanations: tuple[tuple[str, str, str | None], ...] = ()  # (agency code, question, answer) of /ask
+    confidence: Confidence | None = None  # the lead agency's own view of how it is going
+
+    @property
+    def disagreement(self) -> bool:
+        """Whether the lead agency's confidence contradicts the computed status."""
+        return self.confidence is not None and disagrees(self.confidence.level, self.assessment.status)
 
     @property
     def value(self) -> float | None:
@@ -35,6 +42,14 @@ class AgencyReport:
     submission: Submission | None
     owed: int
     missing: tuple[str, ...]  # element codes without a figure
+    review: Review | None = None  # the consolidating agency's decision: accepted, returned (None: none yet)
+
+    @property
+    def review_state(self) -> ReviewState | None:
+        """Accepted or returned; None while the report waits for review or was never submitted."""
+        if self.review is None or self.review.state is ReviewState.SUBMITTED:
+            return None
+        return self.review.state
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ class Summary:
     agencies: list[AgencyReport]
     elements: dict[str, DataElement]
     generated_at: datetime
+    estimates: int = 0  # figures of the period still estimates (ước tính)
 
     @property
     def submitted(self) -> list[AgencyReport]:
@@ -62,3 +78,13 @@ class Summary:
     @property
     def not_submitted(self) -> list[AgencyReport]:
         return [a for a in self.agencies if a.submission is None]
+
+    @property
+    def accepted(self) -> list[AgencyReport]:
+        """Reports the consolidating agency accepted (their figures locked)."""
+        return [a for a in self.agencies if a.review_state is ReviewState.ACCEPTED]
+
+    @property
+    def returned(self) -> list[AgencyReport]:
+        """Reports the consolidating agency returned, owed again."""
+        return [a for a in self.agencies if a.review_state is ReviewState.RETURNED]

@@ -10,6 +10,7 @@ from bot.domain.models import Comparator, Indicator, ValueStatus
 from bot.domain.periods import on_time_rule
 from bot.domain.progress import PeriodAverage, Status, Trend
 from bot.domain.rendering import Translates, esc, shorten, split_lines
+from bot.domain.review import ReviewState
 
 if TYPE_CHECKING:
     from bot.domain.aggregation import Figure
@@ -94,6 +95,25 @@ def completeness_line(summary: Summary, t: Translates) -> str:
     )
 
 
+def review_line(summary: Summary, t: Translates) -> list[str]:
+    """How many reports the consolidating agency accepted and returned (once it decided any), and how many
+    figures are still estimates (when any are)."""
+    lines = []
+    if summary.accepted or summary.returned:
+        lines.append(
+            t.gettext("Reviewed by the consolidating agency: {accepted} accepted, {returned} returned.").format(
+                accepted=len(summary.accepted), returned=len(summary.returned)
+            )
+        )
+    if summary.estimates:
+        lines.append(
+            t.ngettext(
+                "{count} figure is still an estimate.", "{count} figures are still estimates.", summary.estimates
+            ).format(count=summary.estimates)
+        )
+    return lines
+
+
 def summary_messages(summary: Summary, t: Translates) -> list[str]:
     period = summary.period
     counts = {status: 0 for status in Status}
@@ -106,6 +126,7 @@ def summary_messages(summary: Summary, t: Translates) -> list[str]:
             deadline=on_time_rule(period.deadline, t),
         ),
         completeness_line(summary, t),
+        *review_line(summary, t),
         " · ".join(f"{MARKS[status]} {status_name(status, t)} {counts[status]}" for status in Status),
     ]
     current_area = None
@@ -132,6 +153,10 @@ def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
         line += " " + t.gettext("[{covered}/{total} agencies]").format(
             covered=len(aggregate.covered), total=len(aggregate.covered) + len(aggregate.missing)
         )
+    if item.confidence is not None:
+        line += " · " + t.gettext("🎯 lead agency: {level}").format(level=status_name(item.confidence.level, t))
+        if item.disagreement:
+            line += " " + t.gettext("⚠️ differs")
     return line
 
 
@@ -146,6 +171,27 @@ def average_text(average: PeriodAverage, unit: str, t: Translates) -> str:
             years=", ".join(str(year) for year in average.missing)
         )
     return text
+
+
+def confidence_lines(item: IndicatorSummary, names: dict[str, str], t: Translates) -> list[str]:
+    """The lead agency's confidence and its sentence, and whether it contradicts the computed status."""
+    confidence = item.confidence
+    if confidence is None:
+        return []
+    lines = [
+        t.gettext("🎯 {agency} (lead agency): {level}{reason}").format(
+            agency=esc(names.get(confidence.agency_code, confidence.agency_code)),
+            level=status_name(confidence.level, t),
+            reason=f" — {esc(confidence.reason)}" if confidence.reason else "",
+        )
+    ]
+    if item.disagreement:
+        lines.append(
+            t.gettext("⚠️ The lead agency's view differs from the computed status ({status}).").format(
+                status=status_name(item.assessment.status, t)
+            )
+        )
+    return lines
 
 
 def indicator_detail(
@@ -171,6 +217,7 @@ def indicator_detail(
         ),
     ]
     lines += _standing_lines(summary, item, t)
+    lines += confidence_lines(item, names, t)
     aggregate = item.aggregate
     if aggregate.missing:
         lines.append(
@@ -229,6 +276,7 @@ def status_board(summary: Summary, t: Translates) -> list[str]:
             period=esc(summary.period.code), programme=esc(summary.programme.code)
         ),
         completeness_line(summary, t),
+        *review_line(summary, t),
     ]
     for report in summary.agencies:
         name = esc(report.agency.name(t.locale))
@@ -237,7 +285,15 @@ def status_board(summary: Summary, t: Translates) -> list[str]:
             state = t.gettext("submitted {when}").format(when=t.datetime(report.submission.submitted_at))
             if not report.submission.on_time:
                 state += " " + t.gettext("(late)")
+            if report.review_state is ReviewState.ACCEPTED:
+                state += " · " + t.gettext("accepted")
             lines.append(f"{mark} {name}: {state}")
+        elif report.review_state is ReviewState.RETURNED and report.review is not None:
+            lines.append(
+                t.gettext("↩️ {agency}: returned by the consolidating agency ({reason}); owed again").format(
+                    agency=name, reason=esc(shorten(report.review.reason or "", 80))
+                )
+            )
         else:
             missing = _element_names(summary, report.missing, t)
             lines.append(

@@ -23,12 +23,13 @@ import math
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.config import Settings
-from bot.domain.models import Agency, DataElement, Period, PeriodState, User
+from bot.domain.figure_status import has_status
+from bot.domain.models import Agency, DataElement, Period, PeriodState, User, Value, ValueStatus
 from bot.domain.reminder_text import FocalPointState, LateAgency, escalation_messages, reminder_text
 from bot.domain.reminders import (
     Kind,
@@ -51,6 +52,7 @@ CONCURRENT_SENDS = 64
 # the limiter's queue stays empty: a message waiting there already counts as being sent, and a crash would leave it
 # uncertain. For the same reason all senders on one database share the pace: two at full rate each would
 # draw 429s, and a 429 holds every send of its process (marked as being sent) for a second or more.
+OFFICIAL_SLOT = "official-"  # the slots of an official-figures round, apart from the period's own
 PACE_MARGIN = 0.975  # = bot.app.RATE_MARGIN (services do not import the app)
 IN_FLIGHT_SECONDS = 0.5  # sends handed over and unanswered: at most half a second's worth at the rate
 
@@ -73,15 +75,20 @@ async def policy_for(storage: Storage, settings: Settings, period: Period) -> Re
     return ReminderPolicy.model_validate(settings.reminder_policy().model_dump() | override)
 
 
-async def situation(storage: Storage, settings: Settings, period: Period) -> Situation:
+async def situation(storage: Storage, settings: Settings, period: Period, *, official: bool = False) -> Situation:
+    """Who still owes what in the period; in its official-figures round (`official`), the figures that are
+    not official yet (bot.domain.figure_status), whether or not the report was submitted."""
     assignments = await obligations.owing(storage, period)  # resolved on the period's day
-    submissions = await storage.values.submissions(period.id)
+    submissions = {} if official else await storage.values.submissions(period.id)
     values = await storage.values.for_period(period.id)
-    answered = {(v.agency_code, v.element_code) for v in values if is_answered(v)}
     elements = {e.code: e for e in await storage.catalogue.elements(period.programme_id)}
+    answered = {(v.agency_code, v.element_code) for v in values if is_answered(v)}
+    if official:  # an official figure counts as answered, any other figure as owed; items without one are not asked
+        unofficial = {(v.agency_code, v.element_code) for v in values if _unofficial(elements, v)}
+        answered = {(c, e) for c, codes in assignments.items() for e in codes if (c, e) not in unofficial}
     owing, agencies, members = [], {}, {}
     for code, element_codes in assignments.items():
-        if code in submissions:
+        if code in submissions or (official and all((code, e) in answered for e in element_codes)):
             continue
         agency = await storage.agencies.get(code)
         if agency is None:
@@ -100,7 +107,8 @@ async def situation(storage: Storage, settings: Settings, period: Period) -> Sit
 async def due_now(
     storage: Storage, settings: Settings, local_now: datetime, calendar: WorkCalendar | None = None
 ) -> list[tuple[Situation, list[Reminder]]]:
-    """For every open period, the reminders due at `local_now` (a time in the province's zone)."""
+    """For every open period, and every closed one in an official-figures round, the reminders due at
+    `local_now` (a time in the province's zone)."""
     calendar = calendar or settings.work_calendar()
     admins = [user.telegram_id for user in await storage.users.admins() if user.unreachable_since is None]
     result = []
@@ -109,7 +117,33 @@ async def due_now(
         log = await storage.reminders.logged(period.id)
         due = due_reminders(current.policy, calendar, period.deadline, current.owing, admins, log, local_now)
         result.append((current, due))
+    return result + await _official_rounds_due(storage, settings, local_now, calendar, admins)
+
+
+async def _official_rounds_due(
+    storage: Storage, settings: Settings, local_now: datetime, calendar: WorkCalendar, admins: list[int]
+) -> list[tuple[Situation, list[Reminder]]]:
+    """A closed period's official-figures round reminds, by the round's own deadline, the agencies whose
+    figures are not all official yet; its slots are logged apart from the period's own (OFFICIAL_SLOT)."""
+    result = []
+    for period in await storage.periods.all(state=PeriodState.CLOSED):
+        found = await storage.figures.official_round(period.id)
+        if found is None:
+            continue
+        current = await situation(
+            storage, settings, period.model_copy(update={"deadline": found.deadline}), official=True
+        )
+        logged = await storage.reminders.logged(period.id)
+        log = {(user, slot.removeprefix(OFFICIAL_SLOT)) for user, slot in logged if slot.startswith(OFFICIAL_SLOT)}
+        due = due_reminders(current.policy, calendar, found.deadline, current.owing, admins, log, local_now)
+        result.append((current, [replace(reminder, slot=OFFICIAL_SLOT + reminder.slot) for reminder in due]))
     return result
+
+
+def _unofficial(elements: dict[str, DataElement], value: Value) -> bool:
+    """A figure an official-figures round asks for: one that carries a status, not yet official."""
+    element = elements.get(value.element_code)
+    return element is not None and has_status(element, value) and value.status is not ValueStatus.OFFICIAL
 
 
 class Outbox(Protocol):

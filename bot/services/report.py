@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Protocol
 
+from bot.domain.figure_status import default_status
 from bot.domain.models import Agency, DataElement, Indicator, Period, PeriodState, Submission, Value
 from bot.domain.periods import previous_period_code
 from bot.domain.rendering import QuestionContext
@@ -29,12 +30,14 @@ from bot.domain.reporting import (
     next_question,
     prepare,
 )
+from bot.domain.review import ReviewState
 from bot.domain.validation import plausible_range
 from bot.services.obligations import owed_elements, owing
 from storage import PeriodLocked, ValueConflict
 from storage.agencies import AgencyRepository
 from storage.catalogue import CatalogueRepository
 from storage.periods import PeriodRepository
+from storage.reviews import ReviewRepository
 from storage.users import UserRepository
 from storage.values import ValueRepository
 
@@ -57,6 +60,9 @@ class ReportStorage(Protocol):
 
     @property
     def values(self) -> ValueRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
 
 
 @dataclass(frozen=True)
@@ -199,12 +205,18 @@ async def begin_report(
         agency_code = next((code for code in agency_codes if code in owed), None)
     if agency_code is None or agency_code not in agency_codes:
         return NotYours()
-    if period.state is PeriodState.LOCKED:
+    if period.state is PeriodState.LOCKED or await _accepted(storage, period, agency_code):
         return Locked(period)
     sheet = await load_sheet(storage, period, agency_code)
     if sheet is None or not sheet.elements:
         return NothingOwed()
     return Opened(sheet, next_question(sheet.elements, sheet.responded, None))
+
+
+async def _accepted(storage: ReportStorage, period: Period, agency_code: str) -> bool:
+    """Whether the consolidating agency accepted the agency's report: its figures are then locked."""
+    review = await storage.reviews.get(period.id, agency_code)
+    return review is not None and review.state is ReviewState.ACCEPTED
 
 
 async def question_context(storage: ReportStorage, sheet: ReportSheet, code: str) -> QuestionContext:
@@ -238,6 +250,8 @@ async def submit_report(
         )
     except PeriodLocked:
         return Locked(sheet.period)
+    if await storage.reviews.resubmitted(sheet.period, sheet.agency.code, by, now):  # returned, now sent again
+        submission = await storage.values.submission(sheet.period.id, sheet.agency.code) or submission
     return Submitted(submission)
 
 
@@ -295,6 +309,9 @@ async def record_answer(
                 number=draft.number,
                 text=draft.text,
                 note=draft.note,
+                status=existing.status
+                if existing and existing.number is not None
+                else default_status(sheet.period, now),
                 by=by,
                 expected_version=expected,
                 now=now,

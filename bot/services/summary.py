@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.domain.agencies import Structure, successor_map
@@ -117,8 +117,20 @@ async def build_summary(storage: Storage, period: Period, now: datetime | None =
     summaries, reports = await asyncio.to_thread(
         _assess_all, indicators, programme, period, compared, remarks, successors, everyone, reporters, submissions
     )
+    reviews = await storage.reviews.for_period(period.id)
+    reports = [replace(report, review=reviews.get(report.agency.code)) for report in reports]
+    estimates = (await storage.figures.status_counts(period.id)).get(ValueStatus.ESTIMATE.value, 0)
+    confidences = await storage.figures.confidences(period.id)
+    summaries = [replace(item, confidence=confidences.get(item.indicator.code)) for item in summaries]
     return Summary(
-        programme, period, previous_code if earlier else None, summaries, reports, elements, now or datetime.now(UTC)
+        programme,
+        period,
+        previous_code if earlier else None,
+        summaries,
+        reports,
+        elements,
+        now or datetime.now(UTC),
+        estimates,
     )
 
 

@@ -30,7 +30,10 @@ States:
 The modules: `opening` (/report, choosing a report), `screens` (question, review, nudge), `saving` (the
 one way an answer is saved, through `bot.services.report.record_answer`, and its outcome shown: saved,
 refused, jump to confirm, conflict, locked), `answers` (typed input), `buttons` (the `r:` buttons),
-`myreports` (/myreports). The use cases and rules are in `bot.services.report` and `bot.domain.reporting`.
+`myreports` (/myreports). Beside the conversation, with buttons of their own: `sheet` (📥 the agency's Excel
+sheet, and a filled one sent back), `status` (📊 estimate, preliminary, official), `official` (/official and
+the official-figures round) and `confidence` (a lead agency's view of its indicators, after submitting).
+The use cases and rules are in `bot.services.report` and `bot.domain.reporting`.
 """
 
 from __future__ import annotations

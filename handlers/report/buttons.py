@@ -29,6 +29,7 @@ from bot.domain.reporting import (
 from bot.i18n import Translator
 from bot.services.report import Locked, submit_report
 from handlers.common import beside, reply, settle_pressed, who
+from handlers.report.confidence import ask_confidence
 from handlers.report.flow import ASKING, FLOW, NOTE, REVIEW, TASK_PERCENT
 from handlers.report.opening import begin
 from handlers.report.saving import record
@@ -229,6 +230,7 @@ async def _submit(update: Update, context: BotContext, conversation: Conversatio
             timeliness=t.gettext("on time") if submission.on_time else t.gettext("late"),
         ),
     )
+    await ask_confidence(update, context, sheet)  # a lead agency says how its indicators are going
 
 
 async def _later(update: Update, context: BotContext, conversation: Conversation, args: list[str]) -> None:

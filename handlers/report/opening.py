@@ -8,6 +8,7 @@ from bot.context import BotContext
 from bot.domain.rendering import shorten
 from bot.services.report import Locked, NothingOwed, NotYours, Opened, begin_report, reportable
 from handlers.common import keyboard, reply, who
+from handlers.report import official
 from handlers.report.flow import ASKING, CHOOSING, FLOW
 from handlers.report.screens import ask, locked_text, show_review
 from storage import Conversation
@@ -45,6 +46,9 @@ async def begin(update: Update, context: BotContext, period_id: int, agency_code
     Without an agency (a reminder names only the period), the first of the user's that owes something."""
     current = who(context)
     t = current.t
+    if (owing := await official.round_to_answer(context, period_id, agency_code)) is not None:
+        await official.start_round(update, context, period_id, owing)  # an official-figures round is open
+        return
     match await begin_report(context.storage, period_id, agency_code, current.agency_codes):
         case NotYours():
             await reply(update, t.gettext("That report is not yours to fill in."))

@@ -27,6 +27,8 @@ from bot.services.obligations import period_consolidator
 from bot.services.report import ReportSheet, question_context, reopen_sheet
 from handlers.common import beside, keyboard, reply, who
 from handlers.report.flow import ASKING, CHOOSING, REVIEW
+from handlers.report.sheet import sheet_button
+from handlers.report.status import status_button
 from storage import Conversation
 
 NOTE_PREFIX = "r:note:"
@@ -227,6 +229,9 @@ async def show_review(
     numbers = [(str(i + 1), f"r:edit:{serial}:{i}") for i in range(len(sheet.elements))]
     rows = [numbers[i : i + 6] for i in range(0, len(numbers), 6)]
     rows.append([(t.gettext("✅ Submit"), f"r:submit:{serial}"), (t.gettext("Later"), f"r:later:{serial}")])
+    rows.append(
+        [sheet_button(sheet.period.id, sheet.agency.code, t), status_button(sheet.period.id, sheet.agency.code, t)]
+    )
     text = review_text(sheet.period, sheet.agency, sheet.elements, sheet.values, sheet.submission, t)
     await present(update, context, conversation, text, keyboard(rows), lead)
 
