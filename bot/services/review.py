@@ -6,6 +6,7 @@ decisions themselves are single transactions in storage.reviews.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,31 +108,38 @@ async def _focal_points(storage: Storage, agency_code: str) -> list[User]:
     return [user for user, _ in await storage.users.members_of(agency_code)]
 
 
-async def accept(storage: Storage, period: Period, agency_code: str, by: int, now: datetime) -> Decided | Refused:
-    """Accept a submitted report: its figures are locked for that agency."""
+async def _decide(
+    storage: Storage, agency_code: str, state: ReviewState, write: Callable[[], Awaitable[None]]
+) -> Decided | Refused:
+    """Run one review decision's write for a known agency; its focal points are the ones to tell."""
     agency = await storage.agencies.get(agency_code)
     if agency is None:
         return Refused(agency_code, "unknown")
     try:
-        await storage.reviews.accept(period, agency_code, by, now)
+        await write()
     except ReviewRefused as refused:
         return Refused(agency_code, str(refused))
-    return Decided(agency, ReviewState.ACCEPTED, await _focal_points(storage, agency_code))
+    return Decided(agency, state, await _focal_points(storage, agency_code))
+
+
+async def accept(storage: Storage, period: Period, agency_code: str, by: int, now: datetime) -> Decided | Refused:
+    """Accept a submitted report: its figures are locked for that agency."""
+    return await _decide(
+        storage, agency_code, ReviewState.ACCEPTED, lambda: storage.reviews.accept(period, agency_code, by, now)
+    )
 
 
 async def give_back(
     storage: Storage, period: Period, agency_code: str, reason: str, by: int, now: datetime
 ) -> Decided | Refused:
     """Return a submitted report with a reason; it is owed again and its focal points are to be told."""
-    agency = await storage.agencies.get(agency_code)
-    if agency is None:
-        return Refused(agency_code, "unknown")
     reason = reason.strip()[:REASON_LIMIT]
-    try:
-        await storage.reviews.give_back(period, agency_code, reason, by, now)
-    except ReviewRefused as refused:
-        return Refused(agency_code, str(refused))
-    return Decided(agency, ReviewState.RETURNED, await _focal_points(storage, agency_code))
+    return await _decide(
+        storage,
+        agency_code,
+        ReviewState.RETURNED,
+        lambda: storage.reviews.give_back(period, agency_code, reason, by, now),
+    )
 
 
 async def accept_clean(storage: Storage, period: Period, by: int, now: datetime) -> list[Decided]:
@@ -147,14 +155,9 @@ async def accept_clean(storage: Storage, period: Period, by: int, now: datetime)
 
 async def unlock(storage: Storage, period: Period, agency_code: str, by: int, now: datetime) -> Decided | Refused:
     """Unlock an accepted report (logged in review_events): its figures are writable again."""
-    agency = await storage.agencies.get(agency_code)
-    if agency is None:
-        return Refused(agency_code, "unknown")
-    try:
-        await storage.reviews.unlock(period, agency_code, by, now)
-    except ReviewRefused as refused:
-        return Refused(agency_code, str(refused))
-    return Decided(agency, ReviewState.SUBMITTED, await _focal_points(storage, agency_code))
+    return await _decide(
+        storage, agency_code, ReviewState.SUBMITTED, lambda: storage.reviews.unlock(period, agency_code, by, now)
+    )
 
 
 async def accepted_count(storage: Storage, period_id: int) -> int:
