@@ -206,20 +206,11 @@ async def text_message(update: Update, context: BotContext) -> None:
     """Plain text: part of an open report, or a pointer to /help."""
     current = who(context)
     conversation = await context.storage.conversations.get(current.telegram_id)
-    if conversation and conversation.flow == report.FLOW:
-        await report.on_text(update, context, conversation)
-        return
-    if conversation and conversation.flow == explain.FLOW:
-        await explain.on_text(update, context, conversation)
-        return
-    if conversation and conversation.flow == review.FLOW:
-        await review.on_text(update, context, conversation)
-        return
-    if conversation and conversation.flow == official.FLOW:
-        await official.on_text(update, context, conversation)
-        return
-    if conversation and conversation.flow == confidence.FLOW:
-        await confidence.on_text(update, context, conversation)
+    # Each open conversation kind takes its own text: the report, an explanation, a review's reason, an
+    # official-figures round, a lead agency's confidence.
+    flows = (report, explain, review, official, confidence)
+    if conversation and (flow := next((f for f in flows if conversation.flow == f.FLOW), None)) is not None:
+        await flow.on_text(update, context, conversation)
         return
     if current.role is None:
         await reply(update, join_hint(current.t))
