@@ -31,7 +31,7 @@ async def test_a_first_period_says_cannot_be_assessed_instead_of_at_risk(loaded:
             await loaded.values.save(period, agency, element.code, number=number, by=1)
     summary = await build_summary(loaded, period)
     statuses = [item.assessment.status for item in summary.indicators]
-    assert len(statuses) == 36
+    assert len(statuses) == 37
     # Nothing is "at risk" only for lack of history: a level target not met, without a path or a previous
     # value, cannot be assessed yet (before: 🟡 at risk).
     assert Status.AT_RISK not in statuses

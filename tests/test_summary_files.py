@@ -58,13 +58,13 @@ def test_the_workbook_is_in_the_state_form(season: FiledSeason) -> None:
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.page_margins.left == pytest.approx(30 / 25.4)
     rows = {r[1].value: r for r in sheet.iter_rows(min_row=header + 3) if isinstance(r[0].value, int)}
-    assert len(rows) == 36
+    assert len(rows) == 37
     areas = [r[0].value for r in sheet.iter_rows(min_row=header + 3) if r[0].value in ("I", "II", "III", "IV", "V")]
     assert areas == ["I", "II", "III", "IV", "V"]
     urban, per_head, ghg = (
         rows["Tổng số đô thị"],
         rows["GRDP bình quân đầu người"],
-        rows["Mức giảm lượng phát thải khí nhà kính"],
+        rows["Mức thay đổi lượng phát thải khí nhà kính"],
     )
     assert urban[5].value == 21 and urban[5].number_format == "#,##0"  # a count: never "21,00 đô thị"
     assert per_head[5].value == 76.42 and per_head[5].number_format == "#,##0.00"
@@ -122,7 +122,7 @@ def test_the_word_report_says_what_the_summary_says(season: FiledSeason) -> None
     statuses = [i["status"] for i in data["indicators"]]
     assert f"Trong {len(statuses)} chỉ tiêu của Chương trình: {statuses.count('achieved')} đã đạt," in text
     ghg = next(i for i in data["indicators"] if i["code"] == "GHG_EMISSIONS")
-    assert ghg["value"] == -2.9 and "29. Mức giảm lượng phát thải khí nhà kính: -2,9 % (kỳ 2025: -1,2 %)" in text
+    assert ghg["value"] == -2.9 and "30. Mức thay đổi lượng phát thải khí nhà kính: -2,9 % (kỳ 2025: -1,2 %)" in text
     assert "Số giường bệnh trên 1 vạn dân: 37,06 giường/vạn dân" in text
     assert "hoàn thành 40 %" in text and "Hai nhà máy mới đi vào hoạt động trong năm" in text
     assert "Công an tỉnh: còn thiếu 1/1 mục." in text
@@ -147,11 +147,11 @@ def test_the_csv_is_rounded_as_the_table_in_both_dialects(season: FiledSeason) -
     assert plain.startswith(b"\xef\xbb\xbf") and excel.startswith(b"\xef\xbb\xbf")
     rows = {row[1]: row for row in csv.reader(io.StringIO(plain.decode("utf-8-sig")))}
     assert rows["GRDP bình quân đầu người"][4:7] == ["72.45", "76.42", "38.2"]
-    assert rows["Tổng số đô thị"][5] == "21" and rows["Mức giảm lượng phát thải khí nhà kính"][5] == "-2.9"
+    assert rows["Tổng số đô thị"][5] == "21" and rows["Mức thay đổi lượng phát thải khí nhà kính"][5] == "-2.9"
     assert rows["Tỷ lệ đô thị hóa"][5] == "33.0"
     vi = {row[1]: row for row in csv.reader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";")}
     assert vi["GRDP bình quân đầu người"][4:7] == ["72,45", "76,42", "38,2"]
-    assert vi["Chỉ tiêu"][3] == "Mục tiêu 2030" and len(vi) == 37
+    assert vi["Chỉ tiêu"][3] == "Mục tiêu 2030" and len(vi) == 38
     assert not any("e-" in cell or cell.count(".") > 1 for row in rows.values() for cell in row[4:7])
 
 
@@ -204,7 +204,7 @@ def test_the_command_line_writes_the_report_and_the_vietnamese_csv(tmp_path: Pat
     assert bot("--format", "docx", "--out", "bao_cao.docx").returncode == 0
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "bao_cao.docx")).paragraphs)
     assert "BÁO CÁO" in text and "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text
-    assert "Sở Tài nguyên và Môi trường giải trình về chỉ tiêu 29" in text
+    assert "Sở Tài nguyên và Môi trường giải trình về chỉ tiêu 30" in text
     shown = bot("--format", "csv_vi")
     assert shown.returncode == 0 and shown.stdout.startswith(b"\xef\xbb\xbfSTT;")
     assert bot("--format", "docx").returncode != 0  # a binary file needs --out
