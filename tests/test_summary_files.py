@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from matplotlib.image import imread
 
+from bot.domain.summary_text import summary_messages
 from bot.files.exports import summary_file, summary_json
 from bot.files.style import decimals, place_from
 from bot.i18n import translator
@@ -216,3 +217,19 @@ def test_every_assessment_status_has_a_style_in_the_files() -> None:
 
     assert set(STATUSES) == set(Status)
     assert STATUSES[Status.NOT_ASSESSABLE].grey and STATUSES[Status.NO_DATA].grey
+
+
+def test_english_files_and_text_name_the_units_in_english(season: FiledSeason) -> None:
+    en = translator("en")
+    text = "\n".join(summary_messages(season.summary, en))
+    assert "beds per 10,000 people" in text and "million VND/person/year" in text
+    assert "giường/vạn dân" not in text and "triệu đồng" not in text
+    report = "\n".join(p.text for p in docx.Document(io.BytesIO(render(season, "docx", "en"))).paragraphs)
+    assert "37.06 beds per 10,000 people" in report and "vạn dân" not in report
+    workbook = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx", "en")))
+    units = {str(c.value) for row in workbook.worksheets[0].iter_rows() for c in row if c.value}
+    assert "beds per 10,000 people" in units and "giường/vạn dân" not in units
+    raw = {row[2] for row in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)}
+    assert {"beds", "billion VND", "people"} <= raw and not any("đồng" in str(unit) for unit in raw)
+    plain = render(season, "csv", "en").decode("utf-8-sig")
+    assert "million VND/person/year" in plain and "triệu đồng" not in plain

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.domain.rendering import Translates
 from bot.domain.summary import IndicatorSummary, Summary
 from bot.domain.summary_text import area_name, numbered, status_name, target_text, value_status_name
+from bot.domain.units import unit_label
 from bot.files.style import indicator_decimals, roman, rounded
 
 PROGRESS_DIGITS = 1
@@ -55,7 +56,7 @@ def appendix(summary: Summary, t: Translates) -> list[Area]:
                 number=number,
                 item=item,
                 name=indicator.name(t.locale),
-                unit=indicator.unit,
+                unit=unit_label(indicator.unit, t.locale),
                 target=target_words or target_text(indicator, t),
                 value=rounded(item.value, digits),
                 previous=rounded(item.previous, digits),
