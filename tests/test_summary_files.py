@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -12,6 +14,9 @@ import openpyxl
 import pytest
 from matplotlib.image import imread
 
+from bot.domain.progress import Status
+from bot.domain.review import Confidence, Review, ReviewState
+from bot.domain.summary import Summary
 from bot.domain.summary_text import summary_messages
 from bot.files.exports import summary_file, summary_json
 from bot.files.style import decimals, place_from
@@ -233,3 +238,55 @@ def test_english_files_and_text_name_the_units_in_english(season: FiledSeason) -
     assert {"beds", "billion VND", "people"} <= raw and not any("đồng" in str(unit) for unit in raw)
     plain = render(season, "csv", "en").decode("utf-8-sig")
     assert "million VND/person/year" in plain and "triệu đồng" not in plain
+
+
+def reviewed(season: FiledSeason) -> Summary:
+    """The season's summary after the consolidating agency accepted Health's report and returned
+    Construction's, with Health's own view of its hospital beds (off track) against the computed 🟢."""
+    reports = [
+        replace(report, review=Review(period_id=1, agency_code=report.agency.code, state=state))
+        if (state := {"SYT": ReviewState.ACCEPTED, "SXD": ReviewState.RETURNED}.get(report.agency.code))
+        else report
+        for report in season.summary.agencies
+    ]
+    moment = datetime(2026, 12, 8, tzinfo=UTC)
+    indicators = [
+        replace(
+            item,
+            confidence=Confidence(
+                period_id=1,
+                indicator_code=item.indicator.code,
+                agency_code="SYT",
+                level=Status.OFF_TRACK,
+                reason="Bệnh viện mới chậm bàn giao",
+                given_at=moment,
+            ),
+        )
+        if item.indicator.code == "HOSPITAL_BEDS"
+        else item
+        for item in season.summary.indicators
+    ]
+    return replace(season.summary, agencies=reports, indicators=indicators)
+
+
+def test_the_files_show_the_review_and_the_lead_agencys_view(season: FiledSeason) -> None:
+    summary = reviewed(season)
+    beds = next(item for item in summary.indicators if item.indicator.code == "HOSPITAL_BEDS")
+    assert beds.disagreement and beds.assessment.status is Status.ON_TRACK
+    vi = translator("vi")
+    document = docx.Document(io.BytesIO(summary_file("docx", summary, season.figures, vi, season.inputs)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Cơ quan tổng hợp đã xem xét: 1 báo cáo được chấp nhận, 1 báo cáo bị trả lại." in text
+    line = next(p for p in text.splitlines() if "Số giường bệnh trên 1 vạn dân:" in p)
+    assert line.endswith("đúng lộ trình. Cơ quan chủ trì (Sở Y tế) đánh giá: chậm so với lộ trình."), line
+    doctors = next(p for p in text.splitlines() if "Số bác sĩ trên 1 vạn dân:" in p)
+    assert "Cơ quan chủ trì" not in doctors  # no view given: nothing said
+    workbook = openpyxl.load_workbook(io.BytesIO(summary_file("xlsx", summary, season.figures, vi, season.inputs)))
+    rows = {r[1].value: r for r in workbook.worksheets[0].iter_rows() if isinstance(r[0].value, int)}
+    notes = str(rows["Số giường bệnh trên 1 vạn dân"][-1].value)
+    assert (
+        "Cơ quan chủ trì Sở Y tế đánh giá: chậm so với lộ trình (Bệnh viện mới chậm bàn giao), "
+        "khác với kết quả tính toán" in notes
+    ), notes
+    plain = docx.Document(io.BytesIO(render(season, "docx")))
+    assert "Cơ quan tổng hợp đã xem xét" not in "\n".join(p.text for p in plain.paragraphs)  # none decided yet

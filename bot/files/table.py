@@ -75,7 +75,8 @@ def rows(summary: Summary, t: Translates) -> list[Row]:
 
 
 def remarks(item: IndicatorSummary, names: dict[str, str], t: Translates) -> str:
-    """The notes column: who has not reported, how final the figure is, what agencies wrote and explained."""
+    """The notes column: who has not reported, how final the figure is, what agencies wrote and explained, and
+    the lead agency's own view of the indicator (flagged where it differs from the computed status)."""
     parts = []
     missing = item.aggregate.missing
     if len(missing) > MISSING_NAMED:
@@ -96,6 +97,16 @@ def remarks(item: IndicatorSummary, names: dict[str, str], t: Translates) -> str
         for agency, _, answer in item.explanations
         if answer
     ]
+    confidence = item.confidence
+    if confidence is not None:
+        view = t.gettext("Lead agency {agency}: {level}").format(
+            agency=names.get(confidence.agency_code, confidence.agency_code), level=status_name(confidence.level, t)
+        )
+        if confidence.reason:
+            view += f" ({confidence.reason})"
+        if item.disagreement:
+            view += ", " + t.gettext("differs from the computed status")
+        parts.append(view)
     return "; ".join(parts)
 
 
