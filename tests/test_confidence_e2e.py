@@ -46,5 +46,6 @@ async def test_the_lead_agency_confidence_is_in_the_summary(season: Season, sand
     number = beds.split(".")[0].split()[-1]
     await admin.press(number)
     detail = await admin.expect("Số giường bệnh trên 1 vạn dân")
-    assert "🎯 Sở Y tế (cơ quan chủ trì): chậm so với lộ trình — Bệnh viện tỉnh mới chậm bàn giao <giai đoạn 2>" in detail.text
+    view = "🎯 Sở Y tế (cơ quan chủ trì): chậm so với lộ trình — Bệnh viện tỉnh mới chậm bàn giao <giai đoạn 2>"
+    assert view in detail.text
     assert "⚠️ Đánh giá của cơ quan chủ trì khác với kết quả tính toán" in detail.text
