@@ -59,9 +59,10 @@ async def test_the_chat_opens_a_period_of_the_main_programme_unless_another_is_n
 
 
 async def test_a_programme_whose_document_states_no_deadline_opens_only_with_one_given(loaded: Storage) -> None:
-    # HD-NQ30's section IV.1.3 names 5 December; the congress resolution names no deadline at all.
+    # HD-NQ30's section IV.1.3 says "trước ngày 05 tháng 12": the period stores the last day on time, the 4th.
+    # The congress resolution names no deadline at all.
     main = await open_period(loaded, "2027", programme_code="HD-NQ30", deadline=None)
-    assert main.deadline == date(2027, 12, 5)
+    assert main.deadline == date(2027, 12, 4)
     with pytest.raises(NoDeadlineRule) as refused:
         await open_period(loaded, "2027", programme_code="HD-DH17", deadline=None)
     assert refused.value.programme_code == "HD-DH17"

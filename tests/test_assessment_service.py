@@ -31,7 +31,7 @@ async def test_a_first_period_says_cannot_be_assessed_instead_of_at_risk(loaded:
             await loaded.values.save(period, agency, element.code, number=number, by=1)
     summary = await build_summary(loaded, period)
     statuses = [item.assessment.status for item in summary.indicators]
-    assert len(statuses) == 36
+    assert len(statuses) == 37
     # Nothing is "at risk" only for lack of history: a level target not met, without a path or a previous
     # value, cannot be assessed yet (before: 🟡 at risk).
     assert Status.AT_RISK not in statuses
@@ -60,7 +60,7 @@ async def test_average_growth_is_judged_on_the_years_since_2021(loaded: Storage)
     assert round(assessment.average.value or 0, 2) == 8.76  # (1,08 × 1,085 × 1,098)^(1/3) − 1
     line = indicator_line(number, growth_item, VI)
     assert line.startswith("🟡") and "bình quân 2021–2025: 8,76 %/năm (chưa có số liệu năm 2021, 2022)" in line
-    assert "average 2021–2025: 8.76 %/năm (no figures for 2021, 2022)" in indicator_line(number, growth_item, EN)
+    assert "average 2021–2025: 8.76 %/year (no figures for 2021, 2022)" in indicator_line(number, growth_item, EN)
     # Labour productivity has no figure in any year: no data, with every year named.
     productivity = numbers["LABOUR_PRODUCTIVITY_GROWTH"][1].assessment
     assert productivity.status is Status.NO_DATA

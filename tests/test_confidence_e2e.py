@@ -15,14 +15,14 @@ async def test_the_lead_agency_confidence_is_in_the_summary(season: Season, sand
     lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT")
     await fill(season, "SYT", 301)
     await submit(lan)
-    first = await lan.expect("Đơn vị anh/chị chủ trì chỉ tiêu “Số giường bệnh trên 1 vạn dân”")
-    assert [label for label, _ in first.buttons][:3] == ["🟢 đúng tiến độ", "🟡 có nguy cơ", "🔴 chậm tiến độ"]
-    await lan.press("🔴 chậm tiến độ")
+    first = await lan.expect("Cơ quan của anh/chị chủ trì chỉ tiêu “Số giường bệnh trên 1 vạn dân”")
+    assert [label for label, _ in first.buttons][:3] == ["🟢 đúng lộ trình", "🟡 có nguy cơ", "🔴 chậm so với lộ trình"]
+    await lan.press("🔴 chậm so với lộ trình")
     await lan.expect("Nêu ngắn gọn trong một câu")
     await lan.send("Bệnh viện tỉnh mới chậm bàn giao <giai đoạn 2>")
     second = await lan.expect("chủ trì chỉ tiêu “Số bác sĩ trên 1 vạn dân”")
     assert second.text.startswith("✓")
-    await lan.press("🟢 đúng tiến độ")
+    await lan.press("🟢 đúng lộ trình")
     asked = await lan.expect("Nêu ngắn gọn")
     await lan.press("Không có nhận xét", asked)
     while True:  # any further indicator Health leads: skipped
@@ -38,13 +38,14 @@ async def test_the_lead_agency_confidence_is_in_the_summary(season: Season, sand
     await admin.command("summary", "2026")
     summary = await admin.expect("Tổng hợp kỳ 2026")
     beds = next(line for line in summary.text.splitlines() if "Số giường bệnh trên 1 vạn dân" in line)
-    assert "🎯 đơn vị chủ trì: chậm tiến độ ⚠️ khác đánh giá tính toán" in beds
+    assert "🎯 cơ quan chủ trì: chậm so với lộ trình ⚠️ khác đánh giá tính toán" in beds
     doctors = next(line for line in summary.text.splitlines() if "Số bác sĩ trên 1 vạn dân" in line)
-    assert "🎯 đơn vị chủ trì: đúng tiến độ" in doctors
+    assert "🎯 cơ quan chủ trì: đúng lộ trình" in doctors
     await admin.press("🔎 Chi tiết")
     await admin.expect("Chỉ tiêu nào?")
     number = beds.split(".")[0].split()[-1]
     await admin.press(number)
     detail = await admin.expect("Số giường bệnh trên 1 vạn dân")
-    assert "🎯 Sở Y tế (đơn vị chủ trì): chậm tiến độ — Bệnh viện tỉnh mới chậm bàn giao <giai đoạn 2>" in detail.text
-    assert "⚠️ Đánh giá của đơn vị chủ trì khác với kết quả tính toán" in detail.text
+    view = "🎯 Sở Y tế (cơ quan chủ trì): chậm so với lộ trình — Bệnh viện tỉnh mới chậm bàn giao <giai đoạn 2>"
+    assert view in detail.text
+    assert "⚠️ Đánh giá của cơ quan chủ trì khác với kết quả tính toán" in detail.text

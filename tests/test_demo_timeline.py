@@ -48,6 +48,6 @@ def test_headings_and_the_closing_line_speak_the_run_s_language() -> None:
     assert moment_heading("overdue-1", en) == "Reminders, 1 working day after the deadline"
     completeness = {"submitted": 29, "expected": 30, "on_time": 25, "late": 4}
     assert closing_line(completeness, 41.4, vi) == (
-        "29/30 đơn vị đã nộp báo cáo (25 đúng hạn, 4 quá hạn); bản chạy thử mất 41 giây."
+        "29/30 cơ quan đã nộp báo cáo (25 đúng hạn, 4 quá hạn); bản chạy thử mất 41 giây."
     )
     assert closing_line(completeness, 41.4, en).startswith("29/30 agencies submitted (25 on time, 4 late)")

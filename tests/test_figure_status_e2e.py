@@ -63,8 +63,8 @@ async def test_an_official_round_asks_only_for_figures_not_yet_official(season: 
 
     await admin.command("official", "2025", "31/03/2027")
     opened = await admin.expect("Đã mở đợt thu thập số liệu chính thức kỳ 2025")
-    assert "đề nghị 3 đơn vị, 5 số liệu" in opened.text  # SYT 1, CTK 2, H-TUKY 2: not hospital_beds
-    asked = await lan.expect("cung cấp số liệu chính thức kỳ 2025 trước ngày 31/03/2027")
+    assert "đề nghị 3 cơ quan, 5 số liệu" in opened.text  # SYT 1, CTK 2, H-TUKY 2: not hospital_beds
+    asked = await lan.expect("cung cấp số liệu chính thức kỳ 2025 chậm nhất ngày 31/03/2027")
     assert "còn 1 mục chưa có số liệu chính thức" in asked.text
     await lan.press("📝 Cung cấp số liệu chính thức")
     question = await lan.expect("Số liệu chính thức kỳ 2025")
@@ -100,18 +100,20 @@ async def test_the_round_reminds_by_its_own_deadline_only_those_not_yet_official
     minh = await join(season, sandbox, 302, "Lê Văn Minh", "CTK")
     admin = await sandbox.user(ADMIN, "Trần Văn Tổng Hợp")
     await admin.command("official", "2025", "31/03/2027")
-    await admin.expect("đề nghị 2 đơn vị")  # CTK and H-TUKY: Health's figures are all official
+    await admin.expect("đề nghị 2 cơ quan")  # CTK and H-TUKY: Health's figures are all official
     await minh.expect("còn 2 mục chưa có số liệu chính thức")
 
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     await run_reminders(bot, datetime(2027, 3, 31, 9, 0, tzinfo=zone))  # the round's last day
-    reminder = await minh.expect("Hôm nay là hạn cuối: báo cáo kỳ 2025")
-    assert "31/03/2027" in reminder.text and "Tốc độ tăng trưởng" in reminder.text and "Dân số" in reminder.text
+    reminder = await minh.expect("Hôm nay là ngày cuối để nộp đúng hạn báo cáo kỳ 2025")
+    # The round's last day is 31/03; reminders word it by the document's rule, as the period's own do.
+    assert "hạn nộp trước ngày 01/04/2027" in reminder.text
+    assert "Tốc độ tăng trưởng" in reminder.text and "Dân số" in reminder.text
     await run_reminders(bot, datetime(2027, 3, 31, 10, 0, tzinfo=zone))  # once per slot
     logged = {slot for _, slot in await storage.reminders.logged(past.id)}
     assert logged == {"official-due"}
     await sandbox.wait_idle()
-    assert not [seen for seen in await lan.inbox() if "Hôm nay là hạn cuối: báo cáo kỳ 2025" in seen.text]
+    assert not [seen for seen in await lan.inbox() if "ngày cuối để nộp đúng hạn báo cáo kỳ 2025" in seen.text]
     await minh.press("📝 Báo cáo ngay", reminder)  # the reminder, and /report, lead into the round
     question = await minh.expect("Số liệu chính thức kỳ 2025")
     assert "(còn 2 mục)" in question.text

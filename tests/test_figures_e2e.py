@@ -141,9 +141,9 @@ async def test_english_one_point_two_three_four_is_never_saved_unasked(
 async def test_a_first_period_figure_far_out_of_range_asks_first(season: Season, sandbox: SandboxClient) -> None:
     thu = await join(season, sandbox, 402, "Thu", "CTK")
     await thu.command("report")
-    await thu.expect("Mục 1/11")
+    await thu.expect("Mục 1/12")
     await thu.send("9,2")
-    await thu.expect("Mục 2/11")  # GRDP at current prices, in tỷ đồng: no figure last period
+    await thu.expect("Mục 2/12")  # GRDP at current prices, in tỷ đồng: no figure last period
     await thu.send("145.000.000.000.000")  # typed in đồng: above Vietnam's GDP in tỷ đồng
     warning = await thu.expect("khác xa mức hợp lý")
     assert "145.000.000.000.000 tỷ đồng" in warning.text

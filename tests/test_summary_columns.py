@@ -1,4 +1,4 @@
-"""The summary reads each element's column in bulk from SQL (bot.services.summary.read_snapshots). Whatever
+"""The summary reads each element's column in bulk from SQL (bot.services.columns.read_snapshots). Whatever
 the answers, that must give exactly what rolling up every answer in Python gives: random seasons over a
 small province, with a merged and a retired agency, a stray answer, "not applicable", skipped answers,
 notes and every status."""
@@ -14,7 +14,7 @@ from bot import services
 from bot.domain.aggregation import aggregate, columns, roll_up
 from bot.domain.catalogue import AgencySpec, parse_catalogue
 from bot.domain.models import AgencyKind, Answer, Period, ValueStatus
-from bot.services.summary import read_columns, read_snapshots
+from bot.services.columns import read_columns, read_snapshots
 from storage import Storage
 
 DISTRICTS = [f"D{i}" for i in range(1, 9)]

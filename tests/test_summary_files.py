@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -12,6 +14,10 @@ import openpyxl
 import pytest
 from matplotlib.image import imread
 
+from bot.domain.progress import Status
+from bot.domain.review import Confidence, Review, ReviewState
+from bot.domain.summary import Summary
+from bot.domain.summary_text import summary_messages
 from bot.files.exports import summary_file, summary_json
 from bot.files.style import decimals, place_from
 from bot.i18n import translator
@@ -58,13 +64,13 @@ def test_the_workbook_is_in_the_state_form(season: FiledSeason) -> None:
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.page_margins.left == pytest.approx(30 / 25.4)
     rows = {r[1].value: r for r in sheet.iter_rows(min_row=header + 3) if isinstance(r[0].value, int)}
-    assert len(rows) == 36
+    assert len(rows) == 37
     areas = [r[0].value for r in sheet.iter_rows(min_row=header + 3) if r[0].value in ("I", "II", "III", "IV", "V")]
     assert areas == ["I", "II", "III", "IV", "V"]
     urban, per_head, ghg = (
         rows["Tổng số đô thị"],
         rows["GRDP bình quân đầu người"],
-        rows["Mức giảm lượng phát thải khí nhà kính"],
+        rows["Mức thay đổi lượng phát thải khí nhà kính"],
     )
     assert urban[5].value == 21 and urban[5].number_format == "#,##0"  # a count: never "21,00 đô thị"
     assert per_head[5].value == 76.42 and per_head[5].number_format == "#,##0.00"
@@ -122,7 +128,7 @@ def test_the_word_report_says_what_the_summary_says(season: FiledSeason) -> None
     statuses = [i["status"] for i in data["indicators"]]
     assert f"Trong {len(statuses)} chỉ tiêu của Chương trình: {statuses.count('achieved')} đã đạt," in text
     ghg = next(i for i in data["indicators"] if i["code"] == "GHG_EMISSIONS")
-    assert ghg["value"] == -2.9 and "29. Mức giảm lượng phát thải khí nhà kính: -2,9 % (kỳ 2025: -1,2 %)" in text
+    assert ghg["value"] == -2.9 and "30. Mức thay đổi lượng phát thải khí nhà kính: -2,9 % (kỳ 2025: -1,2 %)" in text
     assert "Số giường bệnh trên 1 vạn dân: 37,06 giường/vạn dân" in text
     assert "hoàn thành 40 %" in text and "Hai nhà máy mới đi vào hoạt động trong năm" in text
     assert "Công an tỉnh: còn thiếu 1/1 mục." in text
@@ -147,11 +153,11 @@ def test_the_csv_is_rounded_as_the_table_in_both_dialects(season: FiledSeason) -
     assert plain.startswith(b"\xef\xbb\xbf") and excel.startswith(b"\xef\xbb\xbf")
     rows = {row[1]: row for row in csv.reader(io.StringIO(plain.decode("utf-8-sig")))}
     assert rows["GRDP bình quân đầu người"][4:7] == ["72.45", "76.42", "38.2"]
-    assert rows["Tổng số đô thị"][5] == "21" and rows["Mức giảm lượng phát thải khí nhà kính"][5] == "-2.9"
+    assert rows["Tổng số đô thị"][5] == "21" and rows["Mức thay đổi lượng phát thải khí nhà kính"][5] == "-2.9"
     assert rows["Tỷ lệ đô thị hóa"][5] == "33.0"
     vi = {row[1]: row for row in csv.reader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";")}
     assert vi["GRDP bình quân đầu người"][4:7] == ["72,45", "76,42", "38,2"]
-    assert vi["Chỉ tiêu"][3] == "Mục tiêu 2030" and len(vi) == 37
+    assert vi["Chỉ tiêu"][3] == "Mục tiêu 2030" and len(vi) == 38
     assert not any("e-" in cell or cell.count(".") > 1 for row in rows.values() for cell in row[4:7])
 
 
@@ -204,7 +210,7 @@ def test_the_command_line_writes_the_report_and_the_vietnamese_csv(tmp_path: Pat
     assert bot("--format", "docx", "--out", "bao_cao.docx").returncode == 0
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "bao_cao.docx")).paragraphs)
     assert "BÁO CÁO" in text and "II. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU" in text
-    assert "Sở Tài nguyên và Môi trường giải trình về chỉ tiêu 29" in text
+    assert "Sở Tài nguyên và Môi trường giải trình về chỉ tiêu 30" in text
     shown = bot("--format", "csv_vi")
     assert shown.returncode == 0 and shown.stdout.startswith(b"\xef\xbb\xbfSTT;")
     assert bot("--format", "docx").returncode != 0  # a binary file needs --out
@@ -216,3 +222,71 @@ def test_every_assessment_status_has_a_style_in_the_files() -> None:
 
     assert set(STATUSES) == set(Status)
     assert STATUSES[Status.NOT_ASSESSABLE].grey and STATUSES[Status.NO_DATA].grey
+
+
+def test_english_files_and_text_name_the_units_in_english(season: FiledSeason) -> None:
+    en = translator("en")
+    text = "\n".join(summary_messages(season.summary, en))
+    assert "beds per 10,000 people" in text and "million VND/person/year" in text
+    assert "giường/vạn dân" not in text and "triệu đồng" not in text
+    report = "\n".join(p.text for p in docx.Document(io.BytesIO(render(season, "docx", "en"))).paragraphs)
+    assert "37.06 beds per 10,000 people" in report and "vạn dân" not in report
+    workbook = openpyxl.load_workbook(io.BytesIO(render(season, "xlsx", "en")))
+    units = {str(c.value) for row in workbook.worksheets[0].iter_rows() for c in row if c.value}
+    assert "beds per 10,000 people" in units and "giường/vạn dân" not in units
+    raw = {row[2] for row in workbook.worksheets[2].iter_rows(min_row=2, values_only=True)}
+    assert {"beds", "billion VND", "people"} <= raw and not any("đồng" in str(unit) for unit in raw)
+    plain = render(season, "csv", "en").decode("utf-8-sig")
+    assert "million VND/person/year" in plain and "triệu đồng" not in plain
+
+
+def reviewed(season: FiledSeason) -> Summary:
+    """The season's summary after the consolidating agency accepted Health's report and returned
+    Construction's, with Health's own view of its hospital beds (off track) against the computed 🟢."""
+    reports = [
+        replace(report, review=Review(period_id=1, agency_code=report.agency.code, state=state))
+        if (state := {"SYT": ReviewState.ACCEPTED, "SXD": ReviewState.RETURNED}.get(report.agency.code))
+        else report
+        for report in season.summary.agencies
+    ]
+    moment = datetime(2026, 12, 8, tzinfo=UTC)
+    indicators = [
+        replace(
+            item,
+            confidence=Confidence(
+                period_id=1,
+                indicator_code=item.indicator.code,
+                agency_code="SYT",
+                level=Status.OFF_TRACK,
+                reason="Bệnh viện mới chậm bàn giao",
+                given_at=moment,
+            ),
+        )
+        if item.indicator.code == "HOSPITAL_BEDS"
+        else item
+        for item in season.summary.indicators
+    ]
+    return replace(season.summary, agencies=reports, indicators=indicators)
+
+
+def test_the_files_show_the_review_and_the_lead_agencys_view(season: FiledSeason) -> None:
+    summary = reviewed(season)
+    beds = next(item for item in summary.indicators if item.indicator.code == "HOSPITAL_BEDS")
+    assert beds.disagreement and beds.assessment.status is Status.ON_TRACK
+    vi = translator("vi")
+    document = docx.Document(io.BytesIO(summary_file("docx", summary, season.figures, vi, season.inputs)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Cơ quan tổng hợp đã xem xét: 1 báo cáo được chấp nhận, 1 báo cáo bị trả lại." in text
+    line = next(p for p in text.splitlines() if "Số giường bệnh trên 1 vạn dân:" in p)
+    assert line.endswith("đúng lộ trình. Cơ quan chủ trì (Sở Y tế) đánh giá: chậm so với lộ trình."), line
+    doctors = next(p for p in text.splitlines() if "Số bác sĩ trên 1 vạn dân:" in p)
+    assert "Cơ quan chủ trì" not in doctors  # no view given: nothing said
+    workbook = openpyxl.load_workbook(io.BytesIO(summary_file("xlsx", summary, season.figures, vi, season.inputs)))
+    rows = {r[1].value: r for r in workbook.worksheets[0].iter_rows() if isinstance(r[0].value, int)}
+    notes = str(rows["Số giường bệnh trên 1 vạn dân"][-1].value)
+    assert (
+        "Cơ quan chủ trì Sở Y tế đánh giá: chậm so với lộ trình (Bệnh viện mới chậm bàn giao), "
+        "khác với kết quả tính toán" in notes
+    ), notes
+    plain = docx.Document(io.BytesIO(render(season, "docx")))
+    assert "Cơ quan tổng hợp đã xem xét" not in "\n".join(p.text for p in plain.paragraphs)  # none decided yet

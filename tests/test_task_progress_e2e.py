@@ -11,8 +11,8 @@ from tests.test_report_e2e import DEPARTMENT_ANSWERS, type_values, values
 async def test_a_task_marked_done_at_60_percent_is_refused(season: Season, sandbox: SandboxClient) -> None:
     ctk = await join(season, sandbox, 402, "Lê Thu", "CTK")
     await ctk.command("report")
-    await ctk.expect("Mục 1/11")
-    assert "Mục 11/11" in (await type_values(ctk, DEPARTMENT_ANSWERS)).text
+    await ctk.expect("Mục 1/12")
+    assert "Mục 12/12" in (await type_values(ctk, DEPARTMENT_ANSWERS)).text
     await ctk.press("Hoàn thành")
     await ctk.expect("bao nhiêu phần trăm")
     await ctk.send("60")

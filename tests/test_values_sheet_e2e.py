@@ -65,5 +65,5 @@ async def test_a_bad_sheet_is_refused_with_its_rows(season: Season, sandbox: San
     minh = await join(season, sandbox, 302, "Lê Văn Minh", "CTK")  # another agency's sheet is not Minh's
     await minh.send_document("so_lieu.xlsx", filled(blank, {"hospital_beds": "7.300"}), XLSX)
     other = await minh.expect("Tệp chưa được lưu")
-    assert "đây là tệp của SYT, không phải đơn vị của anh/chị" in other.text
+    assert "đây là tệp của SYT, không phải cơ quan của anh/chị" in other.text
     assert await season.storage.values.for_agency(season.current.id, "SYT") == before

@@ -147,11 +147,12 @@ def test_help_is_in_the_operators_language(path: tuple[str, ...], capsys: pytest
 
 def test_help_and_argparse_errors_follow_default_locale_in_a_process(tmp_path: Path) -> None:
     vi = run(tmp_path, "vi", "period", "open", "--help")
-    assert vi.returncode == 0 and "hạn nộp, dạng DD/MM/YYYY" in vi.stdout
+    assert vi.returncode == 0 and "ngày cuối cùng nộp đúng hạn, dạng DD/MM/YYYY" in vi.stdout
     missing = run(tmp_path, "vi", "period", "open")
     assert missing.returncode == 2 and "lỗi: thiếu tham số bắt buộc: KỲ" in missing.stderr
     en = run(tmp_path, "en", "period", "open", "--help")
-    assert "deadline, DD/MM/YYYY or YYYY-MM-DD" in en.stdout and not VIETNAMESE_LETTERS.search(en.stdout)
+    assert "last day a report is on time, DD/MM/YYYY or YYYY-MM-DD" in en.stdout
+    assert not VIETNAMESE_LETTERS.search(en.stdout)
     assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]  # restored after use
 
 

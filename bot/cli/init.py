@@ -14,7 +14,7 @@ from storage import Storage
 def add_parser(commands: Subcommands) -> None:
     """Add `init`."""
     commands.add_parser(
-        "init", help=N_("migrate the database, load Hải Dương's agencies, the 2025 reorganisation and catalogues")
+        "init", help=N_("migrate the database, load Hai Duong's agencies, the 2025 reorganisation and catalogues")
     )
 
 

@@ -11,6 +11,7 @@ from bot.domain.periods import on_time_rule
 from bot.domain.progress import PeriodAverage, Status, Trend
 from bot.domain.rendering import Translates, esc, shorten, split_lines
 from bot.domain.review import ReviewState
+from bot.domain.units import unit_label
 
 if TYPE_CHECKING:
     from bot.domain.aggregation import Figure
@@ -143,11 +144,11 @@ def indicator_line(number: int, item: IndicatorSummary, t: Translates) -> str:
     indicator = item.indicator
     name = esc(shorten(indicator.name(t.locale), 55))
     value = "–" if item.value is None else f"<b>{t.number(item.value)}</b>"
-    unit = f" {esc(indicator.unit)}" if indicator.unit and item.value is not None else ""
+    unit = f" {esc(unit_label(indicator.unit, t.locale))}" if indicator.unit and item.value is not None else ""
     line = f"{MARKS[item.assessment.status]} {number}. {name}: {value}{unit} ({esc(target_text(indicator, t))})"
     line += ARROWS[item.assessment.trend]
     if item.assessment.average is not None and item.assessment.average.value is not None:
-        line += "; " + average_text(item.assessment.average, indicator.unit, t)
+        line += "; " + average_text(item.assessment.average, unit_label(indicator.unit, t.locale), t)
     aggregate = item.aggregate
     if aggregate.partial:
         line += " " + t.gettext("[{covered}/{total} agencies]").format(
@@ -206,7 +207,7 @@ def indicator_detail(
         f"<b>{esc(indicator.name(t.locale))}</b>",
         t.gettext("Value: {value} {unit} ({status}; {value_status})").format(
             value=t.number(item.value),
-            unit=esc(indicator.unit),
+            unit=esc(unit_label(indicator.unit, t.locale)),
             status=status_name(assessment.status, t),
             value_status=value_status_name(item.value_status, t) or "–",
         ),
@@ -251,7 +252,7 @@ def _standing_lines(summary: Summary, item: IndicatorSummary, t: Translates) -> 
     if assessment.average is not None:
         lines.append(
             t.gettext("Assessed on the average: {average}").format(
-                average=average_text(assessment.average, indicator.unit, t)
+                average=average_text(assessment.average, unit_label(indicator.unit, t.locale), t)
             )
         )
     if item.previous is not None:

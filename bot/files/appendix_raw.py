@@ -20,6 +20,7 @@ from bot.domain.models import Answer, ElementType, ValueStatus
 from bot.domain.rendering import Translates, task_status_label
 from bot.domain.summary import Summary
 from bot.domain.summary_text import value_status_name
+from bot.domain.units import unit_label
 from bot.files.style import FONT, TABLE_SIZE, FileInputs, decimals, excel_format, local_time
 
 WIDTHS = (40, 50, 14, 14, 14, 18, 14, 40, 22, 18)
@@ -88,7 +89,7 @@ def raw_sheet(
             [
                 agencies.get(figure.agency_code, figure.agency_code),
                 element.name(t.locale) if element else figure.element_code,
-                element.unit if element else "",
+                unit_label(element.unit, t.locale) if element else "",
                 answer_name(figure.answer, t),
                 number,
                 text_in_words(element.type if element else None, figure.text, t),

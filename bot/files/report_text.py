@@ -15,7 +15,7 @@ from bot.domain.periods import on_time_rule
 from bot.domain.progress import Status
 from bot.domain.rendering import Translates, task_status_label
 from bot.domain.summary import Summary
-from bot.domain.summary_text import status_name
+from bot.domain.summary_text import review_line, status_name
 from bot.files.style import local_time, roman
 from bot.files.table import Area, Row, appendix
 
@@ -69,6 +69,7 @@ def reporting(summary: Summary, t: Translates) -> Section:
             missing=len(summary.not_submitted),
         )
     )
+    section.paragraphs += review_line(summary, t)  # accepted and returned, estimates still in
     for report in summary.submitted:
         assert report.submission is not None
         moment = local_time(report.submission.submitted_at, t)
@@ -104,6 +105,7 @@ def results(summary: Summary, t: Translates) -> Section:
 
 def _area(number: int, area: Area, summary: Summary, t: Translates) -> Section:
     part = Section(f"{number}. {area.name}")
+    names = {report.agency.code: report.agency.name(t.locale) for report in summary.agencies}
     part.paragraphs.append(
         t.gettext("{count} indicators: {counts}.").format(count=len(area.rows), counts=counts(area.rows, t))
     )
@@ -120,7 +122,13 @@ def _area(number: int, area: Area, summary: Summary, t: Translates) -> Section:
         sentence += t.gettext("; target {target}").format(target=row.target)
         if row.progress is not None:
             sentence += t.gettext("; {progress} % of the way").format(progress=t.number(row.progress, 1))
-        part.bullets.append(sentence + t.gettext(" — {status}.").format(status=row.status_label))
+        sentence += t.gettext(" — {status}.").format(status=row.status_label)
+        confidence = row.item.confidence
+        if confidence is not None and row.item.disagreement:
+            sentence += t.gettext(" The lead agency, {agency}, assesses it as {level}.").format(
+                agency=names.get(confidence.agency_code, confidence.agency_code), level=status_name(confidence.level, t)
+            )
+        part.bullets.append(sentence)
     empty = [str(row.number) for row in area.rows if row.value is None]
     if empty:
         part.paragraphs.append(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.domain.rendering import Translates
 from bot.domain.summary import IndicatorSummary, Summary
 from bot.domain.summary_text import area_name, numbered, status_name, target_text, value_status_name
+from bot.domain.units import unit_label
 from bot.files.style import indicator_decimals, roman, rounded
 
 PROGRESS_DIGITS = 1
@@ -55,7 +56,7 @@ def appendix(summary: Summary, t: Translates) -> list[Area]:
                 number=number,
                 item=item,
                 name=indicator.name(t.locale),
-                unit=indicator.unit,
+                unit=unit_label(indicator.unit, t.locale),
                 target=target_words or target_text(indicator, t),
                 value=rounded(item.value, digits),
                 previous=rounded(item.previous, digits),
@@ -74,7 +75,8 @@ def rows(summary: Summary, t: Translates) -> list[Row]:
 
 
 def remarks(item: IndicatorSummary, names: dict[str, str], t: Translates) -> str:
-    """The notes column: who has not reported, how final the figure is, what agencies wrote and explained."""
+    """The notes column: who has not reported, how final the figure is, what agencies wrote and explained, and
+    the lead agency's own view of the indicator (flagged where it differs from the computed status)."""
     parts = []
     missing = item.aggregate.missing
     if len(missing) > MISSING_NAMED:
@@ -95,6 +97,16 @@ def remarks(item: IndicatorSummary, names: dict[str, str], t: Translates) -> str
         for agency, _, answer in item.explanations
         if answer
     ]
+    confidence = item.confidence
+    if confidence is not None:
+        view = t.gettext("Lead agency {agency}: {level}").format(
+            agency=names.get(confidence.agency_code, confidence.agency_code), level=status_name(confidence.level, t)
+        )
+        if confidence.reason:
+            view += f" ({confidence.reason})"
+        if item.disagreement:
+            view += ", " + t.gettext("differs from the computed status")
+        parts.append(view)
     return "; ".join(parts)
 
 
