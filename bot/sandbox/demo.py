@@ -43,7 +43,7 @@ from bot.i18n import Translator, translator
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
 from bot.sandbox.demo_figures import ADMIN_NAME, NEWCOMERS, figure, is_commune, person, typed
 from bot.sandbox.timeline import Mark, timeline
-from bot.services.obligations import consolidator_name, owed_elements, owing, period_day
+from bot.services.obligations import consolidator, consolidator_name, owed_elements, owing, period_day
 from bot.services.reorganisation import init_shipped
 from bot.services.summary import build_summary
 
@@ -193,8 +193,9 @@ class Season:
     async def _admin_label(self, application: BotApplication, cast: Cast, period: Period) -> str:
         """The admin as the transcript names them: of the agency the period reports to, read from data."""
         storage = application.bot_data.storage
-        agency = await consolidator_name(storage, self.lang, period_day(period))
-        return f"{cast.admin.name} ({agency})" if agency else cast.admin.name
+        programme = await storage.catalogue.programme(PROGRAMME)
+        agency = await consolidator(storage, programme, period_day(period))
+        return f"{cast.admin.name} ({agency.name(self.lang)})" if agency else cast.admin.name
 
     async def _reorganisation(self, application: BotApplication, cast: Cast, earlier: Period, current: Period) -> None:
         """The day the communes and wards replace the districts: a heading, and who owes what changes."""
