@@ -35,11 +35,11 @@ from bot.app import build_app, polling, run_reminders
 from bot.config import Settings
 from bot.context import BotApplication
 from bot.domain.flood import FloodGate
-from bot.domain.models import ElementType, Period, Role
+from bot.domain.models import ElementType, Period, PeriodState, Role
 from bot.domain.reminders import ReminderPolicy, schedule
 from bot.domain.workdays import shipped_calendar
 from bot.files.exports import summary_json
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, period_state_name, translator
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
 from bot.sandbox.demo_figures import ADMIN_NAME, NEWCOMERS, figure, is_commune, person, typed
 from bot.sandbox.timeline import Mark, timeline
@@ -171,7 +171,8 @@ class Season:
         (self.out / f"summary_{first.code}.txt").write_text(summary.text + "\n", encoding="utf-8")
         await cast.admin.command("lock_period", first.code, PROGRAMME)
         await cast.admin.press(self.t.gettext("Confirm"))
-        await sandbox.wait_idle()
+        locked = period_state_name(PeriodState.LOCKED, self.t)
+        await cast.admin.expect(self.t.gettext("{code}: {state}").format(code=first.code, state=locked), timeout=30)
 
         current = await services.open_period(storage, second.code, programme_code=PROGRAMME, deadline=second.deadline)
         await self._reorganisation(application, cast, earlier, current)
