@@ -12,7 +12,18 @@ from bot.domain.models import DataElement, ElementType
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 ADMIN_NAME = "Trịnh Quốc Bảo"  # a family name no focal point has, so the admin stands out
 NEWCOMERS = ("Lương Văn Hải", "Mạc Thị Thanh")  # officials who write to the bot before they are invited
-GIVEN = ("Thị Lan", "Văn Minh", "Thu Hà", "Đức Anh", "Thị Hoa", "Quang Huy", "Ngọc Mai", "Văn Tú", "Thị Hằng")
+GIVEN = (
+    "Thị Lan",
+    "Văn Minh",
+    "Thu Hà",
+    "Đức Anh",
+    "Thị Hoa",
+    "Quang Huy",
+    "Ngọc Mai",
+    "Văn Tú",
+    "Thị Hằng",
+    "Minh Châu",
+)
 
 # Per reporting agency: a department or a district (2024).
 RANGES: dict[str, tuple[float, float]] = {
@@ -119,5 +130,6 @@ def typed(value: float, lang: str) -> str:
 
 
 def person(index: int) -> str:
-    """A Vietnamese name for the index-th simulated person."""
-    return f"{FAMILY[index % len(FAMILY)]} {GIVEN[(index // len(FAMILY) + index) % len(GIVEN)]}"
+    """A Vietnamese name for the index-th simulated person, different for the first hundred."""
+    family, turn = index % len(FAMILY), index // len(FAMILY)
+    return f"{FAMILY[family]} {GIVEN[(family + turn) % len(GIVEN)]}"
