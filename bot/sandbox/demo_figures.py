@@ -5,6 +5,7 @@ so that the summary looks like a province's and the ratios stay between 0 and 10
 
 from __future__ import annotations
 
+import math
 import random
 
 from bot.domain.models import DataElement, ElementType
@@ -109,7 +110,9 @@ def figure(
             share = min(1.0, last[element.code] / last[whole] * rng.uniform(0.98, 1.05))
         else:
             share = rng.uniform(low, high)
-        return round(answered.get(whole, 20) * share)
+        part = answered.get(whole, 20) * share
+        # Rounded up with the chance of its fraction: a commune (a whole of 1) meets a standard or not.
+        return math.floor(part) + (rng.random() < part - math.floor(part))
     if element.code in last:
         value = last[element.code] * rng.uniform(0.97, 1.06)
     else:
