@@ -51,3 +51,30 @@ def test_headings_and_the_closing_line_speak_the_run_s_language() -> None:
         "29/30 cơ quan đã nộp báo cáo (25 đúng hạn, 4 quá hạn); bản chạy thử mất 41 giây."
     )
     assert closing_line(completeness, 41.4, en).startswith("29/30 agencies submitted (25 on time, 4 late)")
+
+
+def test_a_mark_renames_a_person_from_there_on_and_a_heading_shows_even_with_nothing_under_it() -> None:
+    world = World()
+    world.journal.append((900, "send", {"message_id": 1, "text": "Tổng hợp 2024"}))
+    marks = [
+        Mark(0, datetime(2024, 12, 5, 9, 0, tzinfo=HANOI), "Tổng hợp", {900: "Bảo (Sở Kế hoạch và Đầu tư)"}),
+        Mark(1, datetime(2025, 7, 1, 8, 0, tzinfo=HANOI), "Sắp xếp", {900: "Bảo (Sở Tài chính)"}),
+        Mark(1, datetime(2025, 11, 1, 9, 0, tzinfo=HANOI), "Mở kỳ 2025"),
+    ]
+    world.journal.append((900, "send", {"message_id": 2, "text": "Tổng hợp 2025"}))
+
+    lines = timeline(world, marks, {900: "Bảo (Sở Tài chính)"}, translator("vi")).splitlines()
+
+    assert "09:00    Bot → Bảo (Sở Kế hoạch và Đầu tư): Tổng hợp 2024" in lines
+    assert "── 01/07/2025 · Sắp xếp ──" in lines
+    assert lines[-1] == "09:00    Bot → Bảo (Sở Tài chính): Tổng hợp 2025"
+
+
+def test_a_heading_after_the_last_exchange_still_shows() -> None:
+    world = World()
+    world.journal.append((900, "send", {"message_id": 1, "text": "Xong"}))
+    marks = [
+        Mark(0, datetime(2024, 12, 5, 9, 0, tzinfo=HANOI)),
+        Mark(1, datetime(2025, 7, 1, 8, 0, tzinfo=HANOI), "Sắp xếp"),
+    ]
+    assert timeline(world, marks, {}, translator("vi")).splitlines()[-1] == "── 01/07/2025 · Sắp xếp ──"

@@ -1,12 +1,19 @@
-"""`python -m bot demo`: the whole reporting season on one machine, without a Telegram account.
+"""`python -m bot demo`: two reporting seasons on one machine, without a Telegram account, in the world as
+it was: Hải Dương before and after the reorganisation of 1 July 2025.
 
-It starts the local Bot API server and the real bot against it on a fresh database, loads the Hải Dương
-catalogue and agencies, opens the 2025 period (due before 5 December 2025) and invites a focal point for
-every agency. Then it plays the season on a simulated clock: reminders go out, simulated focal points
-answer through the real conversation with plausible figures (some on time, some late, a few with typos
-that the bot refuses and they correct, one never), the escalation reaches the admin, and the admin asks
-for the summary and its files. Deterministic for a given seed. The transcript is one timeline of the
-season (bot/sandbox/timeline.py); `--fast` plays it with a handful of agencies.
+It starts the local Bot API server and the real bot against it on a fresh database and sets it up as
+`python -m bot init` does: Hải Dương's agencies, the dated 2025 reorganisation and the catalogues. Then it
+plays, on a simulated clock and through the real conversation:
+- 2024, compactly: the districts, towns, cities and departments report to the Department of Planning and
+  Investment on three reminder days, all on time; its admin reads the summary and locks the period;
+- the reorganisation day (1 July 2025): the districts are gone, the communes and wards report from now on,
+  and the DPI is part of the Department of Finance;
+- 2025, whole: the communes, wards and departments are invited and report to the Department of Finance;
+  reminders go out, some answer late, a few make typos the bot refuses, one never answers and is escalated;
+  the admin asks for the summary, which compares 2025 with 2024, and its files.
+Every figure goes through the bot's validation, typed by a simulated focal point. Deterministic per seed.
+The transcript is one timeline (bot/sandbox/timeline.py); `--fast` plays both seasons with a handful of
+agencies, the others show as missing.
 """
 
 from __future__ import annotations
@@ -27,77 +34,60 @@ from bot import services
 from bot.app import build_app, polling, run_reminders
 from bot.config import Settings
 from bot.context import BotApplication
-from bot.domain.models import DataElement, ElementType, Role
+from bot.domain.flood import FloodGate
+from bot.domain.models import ElementType, Period, PeriodState, Role
 from bot.domain.reminders import ReminderPolicy, schedule
 from bot.domain.workdays import shipped_calendar
 from bot.files.exports import summary_json
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, period_state_name, translator
 from bot.sandbox import BotApiServer, SandboxClient, SimUser
+from bot.sandbox.demo_figures import ADMIN_NAME, NEWCOMERS, figure, is_commune, person, typed
 from bot.sandbox.timeline import Mark, timeline
+from bot.services.obligations import consolidator, consolidator_name, owed_elements, owing, period_day
+from bot.services.reorganisation import init_shipped
 from bot.services.summary import build_summary
 
 PROGRAMME = "HD-NQ30"
-DEADLINE = date(2025, 12, 4)  # the last day on time: the programme says "trước ngày 05 tháng 12"
 ADMIN_ID = 900
-NEVER_ANSWERS = "H-NINHGIANG"
-FAST_AGENCIES = 8  # `--fast`: this many agencies take part, the one that never answers among them
-FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
-GIVEN = ("Thị Lan", "Văn Minh", "Thu Hà", "Đức Anh", "Thị Hoa", "Quang Huy", "Ngọc Mai", "Văn Tú", "Thị Hằng")
+REORGANISED_ON = date(2025, 7, 1)
 
-# Plausible figures for the catalogue's data elements, per reporting agency (not official statistics).
-RANGES: dict[str, tuple[float, float]] = {
-    "grdp_growth": (7.5, 10.5),
-    "grdp_current_prices": (150_000, 165_000),
-    "population": (1_950_000, 1_980_000),
-    "urban_population": (760_000, 820_000),
-    "share_agriculture": (6.5, 8.0),
-    "share_industry_construction": (55, 58),
-    "share_services": (28, 30),
-    "share_product_taxes": (5.5, 6.5),
-    "labour_productivity_growth": (6.5, 9.0),
-    "tfp_contribution": (40, 48),
-    "digital_economy_share": (18, 24),
-    "communes_total": (10, 24),
-    "commune_units_total": (12, 26),
-    "kindergartens_total": (18, 30),
-    "primary_schools_total": (16, 28),
-    "lower_secondary_total": (14, 26),
-    "households_total": (30_000, 65_000),
-    "urban_solid_waste_generated": (20, 120),
-    "upper_secondary_total": (50, 55),
-    "trained_labour_certified": (30, 36),
-    "unemployment_rate": (1.8, 2.6),
-    "poverty_rate_reduction": (0.8, 1.6),
-    "hospital_beds": (7_000, 7_600),
-    "doctors": (2_000, 2_200),
-    "health_insured_people": (1_890_000, 1_940_000),
-    "industrial_zones_operating": (12, 14),
-    "industrial_clusters_operating": (30, 36),
-    "hazardous_waste_treated_share": (92, 99),
-    "ghg_emission_change": (-4, -1),
-    "urban_areas_total": (20, 22),
-    "urban_areas_class_1": (1, 1),
-    "urban_areas_class_2": (1, 1),
-    "urban_areas_class_3": (0, 1),
-    "urban_areas_class_4": (3, 5),
-    "urban_areas_class_5": (10, 13),
-    "budget_spending_total": (25_000, 28_000),
-    "science_technology_spending": (300, 450),
-}
-# Counts that are a share of another count the same agency reports.
-PARTS: dict[str, tuple[str, float, float]] = {
-    "communes_ntm_advanced": ("communes_total", 0.3, 0.8),
-    "communes_ntm_model": ("communes_total", 0.05, 0.3),
-    "commune_units_safe": ("commune_units_total", 0.85, 1.0),
-    "kindergartens_standard": ("kindergartens_total", 0.7, 0.95),
-    "primary_schools_standard": ("primary_schools_total", 0.85, 1.0),
-    "lower_secondary_standard": ("lower_secondary_total", 0.75, 0.95),
-    "households_clean_water": ("households_total", 0.9, 1.0),
-    "urban_solid_waste_treated": ("urban_solid_waste_generated", 0.85, 1.0),
-    "upper_secondary_standard": ("upper_secondary_total", 0.7, 0.85),
-    "industrial_zones_wastewater": ("industrial_zones_operating", 0.8, 1.0),
-    "industrial_clusters_wastewater": ("industrial_clusters_operating", 0.4, 0.7),
-}
+
+@dataclass(frozen=True)
+class Plan:
+    """How one season is played: its period, deadline, reminder days, who takes part, who never answers."""
+
+    code: str
+    deadline: date  # the last day on time: the programme says "trước ngày 05 tháng 12"
+    slots: tuple[str, ...]  # the reminder slots played (others pass without a scene); () = all of them
+    answers: tuple[str, ...]  # the slots after which the answering agencies report, spread over them in order
+    fast: tuple[str, ...]  # `--fast`: only these agencies are invited
+    never: str | None = None  # the agency that never answers (escalated)
+
+
+SEASONS = (
+    Plan(
+        "2024",
+        date(2024, 12, 4),
+        ("before-7", "before-1", "due"),
+        ("before-7",) * 2 + ("before-1",) * 3 + ("due",) * 1,
+        ("CTK", "SKHDT", "STC", "SYT", "H-NINHGIANG", "TP-HAIDUONG", "H-GIALOC"),
+    ),
+    Plan(
+        "2025",
+        date(2025, 12, 4),
+        (),
+        ("before-7",) * 3 + ("before-3",) * 4 + ("before-1",) * 4 + ("due",) * 3 + ("overdue-2",) * 2,
+        ("CTK", "STC", "SYT", "P-HAIDUONG", "X-GIALOC", "X-NINHGIANG", "X-TUKY"),
+        never="X-NINHGIANG",
+    ),
+)
+FILES = (  # the summary's buttons pressed in 2025, and the file each one's answer is saved as
+    ("📥 Excel", "summary.xlsx"),
+    ("📝 Word report", "summary.docx"),
+    ("📊 Chart", "chart.png"),
+    ("📄 CSV", "summary.csv"),
+    ("📄 CSV (Excel, Vietnamese)", "summary_vi.csv"),
+)
 
 
 class DemoFailed(RuntimeError):
@@ -106,7 +96,7 @@ class DemoFailed(RuntimeError):
 
 @dataclass
 class Cast:
-    """Who plays the season: the admin and one focal point per agency, with their plans."""
+    """Who plays: the admin and one focal point per agency, with their plans for the current season."""
 
     admin: SimUser
     focal: dict[str, SimUser] = field(default_factory=dict)
@@ -115,31 +105,16 @@ class Cast:
     people: dict[int, str] = field(default_factory=dict)  # chat id -> "name (agency)" for the transcript
 
 
-def _figure(rng: random.Random, element: DataElement, answered: dict[str, float]) -> float:
-    if element.code in PARTS:
-        whole, low, high = PARTS[element.code]
-        return round(answered.get(whole, 20) * rng.uniform(low, high))
-    low, high = RANGES.get(element.code, (10, 90))
-    value = rng.uniform(low, high)
-    return round(value) if element.type is ElementType.COUNT or value > 1000 else round(value, 1)
-
-
-def typed(value: float, lang: str) -> str:
-    """How a focal point would type it: Vietnamese grouping and decimal comma, or English."""
-    if float(value).is_integer():
-        text = f"{int(value):,}"
-        return text.replace(",", ".") if lang == "vi" else text
-    return f"{value}".replace(".", ",") if lang == "vi" else f"{value}"
-
-
 class Season:
     def __init__(self, seed: int, out: Path, lang: str, fast: bool, log: Callable[[str], None]) -> None:
         self.rng = random.Random(seed)
         self.out, self.lang, self.fast, self.log = out, lang, fast, log
         self.t = translator(lang)
-        self.clock = datetime(2025, 11, 1, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+        self.clock = datetime(2024, 11, 1, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
         self.marks: list[Mark] = []
         self.world: Any = None
+        self.cast: Cast | None = None
+        self.answers: dict[str, dict[str, float]] = {}  # agency code -> its last report's figures
 
     async def play(self) -> dict[str, Any]:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -161,88 +136,149 @@ class Season:
         )
         application = build_app(settings)
         application.bot_data.clock = lambda: self.clock
+        # Simulated people answer a whole report within a second of real time, faster than the per-user
+        # flood gate lets anyone type; the gate reads the real clock, so the demo widens it.
+        application.bot_data.flood = FloodGate(limit=10_000)
         try:
             async with polling(application):
-                result, cast = await self._season(application, sandbox)
-            text = timeline(server.world, self.marks, cast.people, self.t)
+                return await self._seasons(application, sandbox)
+        finally:  # written also when a step fails, to show where
+            text = timeline(server.world, self.marks, self.cast.people if self.cast else {}, self.t)
             (self.out / "transcript.txt").write_text(text, encoding="utf-8")
-            return result
-        finally:
             await sandbox.close()
             await server.stop()
 
-    def _at(self, moment: datetime, heading: str | None = None) -> None:
+    def _at(self, moment: datetime, heading: str | None = None, people: dict[int, str] | None = None) -> None:
         """Move the simulated clock, and mark the transcript there."""
         self.clock = moment
-        zone = self.t.zone
-        self.marks.append(Mark(len(self.world.journal), moment.astimezone(zone), heading))
+        self.marks.append(Mark(len(self.world.journal), moment.astimezone(self.t.zone), heading, people or {}))
 
-    async def _season(self, application: BotApplication, sandbox: SandboxClient) -> tuple[dict[str, Any], Cast]:
+    async def _seasons(self, application: BotApplication, sandbox: SandboxClient) -> dict[str, Any]:
         storage = application.bot_data.storage
-        await services.load_shipped(storage)
-        period = await services.open_period(storage, "2025", programme_code=PROGRAMME, deadline=DEADLINE)
+        await init_shipped(storage)  # as `python -m bot init`: the 2025 reorganisation is data, dated
+        first, second = SEASONS
+        earlier = await services.open_period(storage, first.code, programme_code=PROGRAMME, deadline=first.deadline)
+        cast = self.cast = Cast(await sandbox.user(ADMIN_ID, ADMIN_NAME, language_code=self.lang))
+        cast.people[ADMIN_ID] = label = await self._admin_label(application, cast, earlier)
+        opened = self.t.gettext("Period {period} opened; focal points invited").format(period=first.code)
+        self._at(self.clock, opened, {ADMIN_ID: label})
+        await self._start(cast.admin)
+        await self._newcomer(sandbox, cast, 0)
+        await self._season(application, sandbox, cast, earlier, first)
+        after = shipped_calendar().shift(first.deadline, 1)
+        self._at(datetime(after.year, after.month, after.day, 2, 0, tzinfo=UTC), self._asks_for_summary())
+        summary = await self._summary(cast, earlier)
+        (self.out / f"summary_{first.code}.txt").write_text(summary.text + "\n", encoding="utf-8")
+        await cast.admin.command("lock_period", first.code, PROGRAMME)
+        await cast.admin.press(self.t.gettext("Confirm"))
+        locked = period_state_name(PeriodState.LOCKED, self.t)
+        await cast.admin.expect(self.t.gettext("{code}: {state}").format(code=first.code, state=locked), timeout=30)
+
+        current = await services.open_period(storage, second.code, programme_code=PROGRAMME, deadline=second.deadline)
+        await self._reorganisation(application, cast, earlier, current)
+        await self._newcomer(sandbox, cast, 1)
+        self._at(
+            datetime(2025, 11, 1, 2, 0, tzinfo=UTC),
+            self.t.gettext("Period {period} opened; focal points invited").format(period=second.code),
+        )
+        escalated = await self._season(application, sandbox, cast, current, second)
+        if second.never and second.never in cast.names and cast.names[second.never] not in escalated:
+            raise DemoFailed("the escalation does not list the agency that never answered")
+        summary = await self._summary(cast, current)
+        await self._files(cast.admin, sandbox, summary)
+        result = summary_json(await build_summary(storage, current))
+        (self.out / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        (self.out / "summary.txt").write_text(summary.text + "\n", encoding="utf-8")
+        return result
+
+    async def _admin_label(self, application: BotApplication, cast: Cast, period: Period) -> str:
+        """The admin as the transcript names them: of the agency the period reports to, read from data."""
+        storage = application.bot_data.storage
         programme = await storage.catalogue.programme(PROGRAMME)
-        assert programme is not None
-        self._at(self.clock, self.t.gettext("Period {period} opened; focal points invited").format(period="2025"))
-        cast = await self._invite(application, sandbox, sorted(await storage.catalogue.assignments(programme.id)))
-        slots = schedule(ReminderPolicy(), shipped_calendar(), DEADLINE, DEADLINE + timedelta(days=7))
-        moments = [(slot.name, slot.day) for slot in slots if slot.day >= date(2025, 11, 17)]
-        moments.append(("escalate", shipped_calendar().shift(DEADLINE, 3)))
+        agency = await consolidator(storage, programme, period_day(period))
+        return f"{cast.admin.name} ({agency.name(self.lang)})" if agency else cast.admin.name
+
+    async def _reorganisation(self, application: BotApplication, cast: Cast, earlier: Period, current: Period) -> None:
+        """The day the communes and wards replace the districts: a heading, and who owes what changes."""
+        storage = application.bot_data.storage
+        before, after = set(await owing(storage, earlier)), set(await owing(storage, current))
+        heading = self.t.gettext(
+            "Reorganisation in effect: {gone} agencies that reported for {before} no longer report; "
+            "{new} new ones report for {after}, to {agency}"
+        ).format(
+            gone=len(before - after),
+            new=len(after - before),
+            before=earlier.code,
+            after=current.code,
+            agency=await consolidator_name(storage, self.lang, period_day(current)),
+        )
+        label = await self._admin_label(application, cast, current)
+        self._at(datetime(2025, 7, 1, 1, 0, tzinfo=UTC), heading, {ADMIN_ID: label})
+        cast.people[ADMIN_ID] = label
+        cast.answer_on.clear()
+
+    def _asks_for_summary(self) -> str:
+        return self.t.gettext("The consolidating agency asks for the summary")
+
+    async def _newcomer(self, sandbox: SandboxClient, cast: Cast, index: int) -> None:
+        """An official writes to the bot before being invited: the bot names the agency to ask, from data
+        (the Department of Planning and Investment in 2024, the Department of Finance after the merger)."""
+        user = await sandbox.user(3000 + index, NEWCOMERS[index], language_code=self.lang)
+        cast.people[user.id] = user.name
+        await user.command("start")
+        await user.expect("", timeout=30)
+
+    async def _season(
+        self, application: BotApplication, sandbox: SandboxClient, cast: Cast, period: Period, plan: Plan
+    ) -> str:
+        """Invite, remind, answer; returns the escalation's text ("" when the season has none)."""
+        storage = application.bot_data.storage
+        owed = sorted(await owing(storage, period))
+        codes = [code for code in owed if code in plan.fast] if self.fast else owed
+        await self._invite(application, sandbox, cast, codes, plan)
+        until = plan.deadline + timedelta(days=7)
+        slots = schedule(ReminderPolicy(), shipped_calendar(), plan.deadline, until)
+        moments = [(s.name, s.day) for s in slots if s.day.month >= 11 and (not plan.slots or s.name in plan.slots)]
+        if plan.never:
+            moments.append(("escalate", shipped_calendar().shift(plan.deadline, 3)))
         moments.sort(key=lambda moment: moment[1])  # the clock only moves forward
         for step, (name, day) in enumerate(moments, start=1):
             self._at(datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC), moment_heading(name, self.t))
-            self.log(f"{progress(step, len(moments))} {day:%d/%m/%Y} {name}")
+            self.log(f"{plan.code} {progress(step, len(moments))} {day:%d/%m/%Y} {name}")
             await run_reminders(application, self.clock.astimezone(application.bot_data.settings.tzinfo))
             await sandbox.wait_idle()
             for code in [c for c, slot in cast.answer_on.items() if slot == name]:
                 self._at(self.clock + timedelta(minutes=30))
-                await self._report(application, cast, code)
-        admin = cast.admin
-        self._at(self.clock + timedelta(hours=1), self.t.gettext("The consolidating agency asks for the summary"))
-        escalation = await admin.expect("🚨", timeout=30)
-        if cast.names[NEVER_ANSWERS] not in escalation.text:
-            raise DemoFailed("the escalation does not list the agency that never answered")
-        await admin.command("summary", "2025")
-        summary = await admin.expect("2025", "HD-NQ30", timeout=30)
-        for button, name in (("📥", "summary.xlsx"), ("📄", "summary.csv"), ("📊", "chart.png")):
-            await admin.press(next(label for label, _ in summary.buttons if label.startswith(button)))
-            sent = await admin.expect("", timeout=60)
-            while not (sent.document or sent.photo):
-                sent = await admin.expect("", timeout=60)
-            file_id = sent.document["file_id"] if sent.document else sent.photo[-1]["file_id"]  # type: ignore[index]
-            (self.out / name).write_bytes(await sandbox.file(file_id))
-        result = summary_json(await build_summary(storage, period))
-        (self.out / "summary.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-        (self.out / "summary.txt").write_text(summary.text + "\n", encoding="utf-8")
-        return result, cast
+                await self._report(application, cast, code, period)
+        if not plan.never:
+            return ""
+        self._at(self.clock + timedelta(hours=1), self._asks_for_summary())
+        return (await cast.admin.expect("🚨", timeout=30)).text
 
-    async def _invite(self, application: BotApplication, sandbox: SandboxClient, codes: list[str]) -> Cast:
+    async def _invite(
+        self, application: BotApplication, sandbox: SandboxClient, cast: Cast, codes: list[str], plan: Plan
+    ) -> None:
+        """Invite a focal point for each agency that has none yet (a department keeps its own), and plan when
+        each answers."""
         storage = application.bot_data.storage
-        admin = await sandbox.user(ADMIN_ID, "Quản trị Sở KH&ĐT", language_code=self.lang)
-        cast = Cast(admin)
-        cast.people[ADMIN_ID] = admin.name
-        await self._start(admin)
-        answering = [c for c in codes if c != NEVER_ANSWERS]
-        if self.fast:  # fewer agencies take part; the others are simply not invited, and show as missing
-            answering = answering[:: max(1, len(answering) // (FAST_AGENCIES - 1))][: FAST_AGENCIES - 1]
-            codes = sorted([*answering, NEVER_ANSWERS])
-        plan = ["before-7"] * 3 + ["before-3"] * 4 + ["before-1"] * 4 + ["due"] * 3 + ["overdue-2"] * 2
-        for index, code in enumerate(codes):
+        for code in codes:
+            if code in cast.focal:
+                continue
             agency = await storage.agencies.get(code)
             assert agency is not None
             cast.names[code] = agency.name(self.lang)
             invite = await storage.users.create_invite(code, Role.FOCAL, timedelta(days=30))
-            name = f"{FAMILY[index % len(FAMILY)]} {GIVEN[index % len(GIVEN)]}"
-            user = await sandbox.user(2000 + index, name, language_code=self.lang)
+            index = len(cast.focal)
+            user = await sandbox.user(2000 + index, person(index), language_code=self.lang)
             await user.command("start", invite.token)
             await user.expect("Chào mừng" if self.lang == "vi" else "Welcome")
             await user.expect("/report")  # the status that follows the welcome, before the next person starts
             await self._start(user)
             cast.focal[code] = user
-            cast.people[user.id] = f"{name} ({cast.names[code]})"
-            if code in answering:
-                cast.answer_on[code] = plan[answering.index(code) * len(plan) // len(answering)]
-        return cast
+            cast.people[user.id] = f"{user.name} ({cast.names[code]})"
+        answering = [code for code in codes if code != plan.never]
+        for position, code in enumerate(answering):
+            cast.answer_on[code] = plan.answers[position * len(plan.answers) // len(answering)]
 
     async def _start(self, user: SimUser) -> None:
         """Switch a simulated user to English when the season is played in English."""
@@ -251,38 +287,51 @@ class Season:
             await user.press("English")
             await user.expect("Language: English")
 
-    async def _report(self, application: BotApplication, cast: Cast, code: str) -> None:
-        storage = application.bot_data.storage
+    async def _report(self, application: BotApplication, cast: Cast, code: str, period: Period) -> None:
         user = cast.focal[code]
-        programme = await storage.catalogue.programme(PROGRAMME)
-        assert programme is not None
-        elements = await storage.catalogue.assigned_elements(programme.id, code)
+        elements = await owed_elements(application.bot_data.storage, period, code)
         answered: dict[str, float] = {}
         makes_typo = self.rng.random() < 0.25
+        vi = self.lang == "vi"
         await user.command("report")
         for position, element in enumerate(elements, start=1):
-            marker = f"{position}/{len(elements)}" if self.lang == "vi" else f"{position} of {len(elements)}"
-            await user.expect(marker, timeout=30)
+            await user.expect(f"{position}/{len(elements)}" if vi else f"{position} of {len(elements)}", timeout=30)
             if element.type is ElementType.TASK:
-                status = self.rng.choice(
-                    ["Đang thực hiện", "Hoàn thành"] if self.lang == "vi" else ["In progress", "Done"]
-                )
+                status = self.rng.choice(["Đang thực hiện", "Hoàn thành"] if vi else ["In progress", "Done"])
                 await user.press(status)
                 done_part = self.rng.choice([40, 60, 75, 90])
                 # A task marked done is 100 % done: the bot refuses "done, 60 %".
                 await user.send("100" if status in ("Hoàn thành", "Done") else str(done_part))
-                await user.press("Không có nhận xét" if self.lang == "vi" else "No comment")
+                await user.press("Không có nhận xét" if vi else "No comment")
             elif element.type is ElementType.MILESTONE:
-                await user.press("✅ Đã đạt" if self.lang == "vi" else "✅ Achieved")
+                await user.press("✅ Đã đạt" if vi else "✅ Achieved")
             else:
-                value = _figure(self.rng, element, answered)
+                last = self.answers.setdefault(code, {})
+                value = figure(self.rng, element, answered, is_commune(code), last)
                 answered[element.code] = value
                 if makes_typo and position == 1:
                     await user.send(typed(value, self.lang) + "x")
                     await user.expect("⚠️", timeout=30)
                 await user.send(typed(value, self.lang))  # the next question opens with "✓"; the loop awaits it
-        await user.press("✅ Nộp báo cáo" if self.lang == "vi" else "✅ Submit", timeout=30)
-        await user.expect("Đã nộp" if self.lang == "vi" else "submitted", timeout=30)
+        self.answers[code] = answered
+        await user.press("✅ Nộp báo cáo" if vi else "✅ Submit", timeout=30)
+        await user.expect("Đã nộp" if vi else "submitted", timeout=30)
+
+    async def _summary(self, cast: Cast, period: Period) -> Any:
+        """The admin asks for the period's summary; its first page."""
+        await cast.admin.command("summary", period.code, PROGRAMME)
+        return await cast.admin.expect(period.code, PROGRAMME, timeout=30)
+
+    async def _files(self, admin: SimUser, sandbox: SandboxClient, summary: Any) -> None:
+        """Press each file button of the summary and save what the bot sends."""
+        for label, name in FILES:
+            wanted = self.t.gettext(label)
+            await admin.press(next(shown for shown, _ in summary.buttons if shown == wanted))
+            sent = await admin.expect("", timeout=60)
+            while not (sent.document or sent.photo):
+                sent = await admin.expect("", timeout=60)
+            file_id = sent.document["file_id"] if sent.document else sent.photo[-1]["file_id"]  # type: ignore[index]
+            (self.out / name).write_bytes(await sandbox.file(file_id))
 
 
 def progress(step: int, total: int, width: int = 20) -> str:

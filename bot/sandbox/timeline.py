@@ -8,7 +8,7 @@ lived, instead of chat by chat. Files show as files, with their name and size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -28,11 +28,13 @@ class Mark:
     position: int
     moment: datetime
     heading: str | None = None
+    people: dict[int, str] = field(default_factory=dict)  # from here on, these chats are shown so (a new post)
 
 
 def timeline(world: World, marks: list[Mark], people: dict[int, str], t: Translator) -> str:
     """The whole season as text: a heading per day, then `HH:MM  who: what` in the order things happened."""
     lines: list[str] = []
+    shown_as = dict(people)
     ordered = sorted(marks, key=lambda mark: mark.position)
     current: Mark | None = None
     shown_day = None
@@ -41,12 +43,12 @@ def timeline(world: World, marks: list[Mark], people: dict[int, str], t: Transla
     for position, (chat_id, kind, payload) in enumerate(world.journal):
         while following is not None and following.position <= position:
             current, following = following, next(upcoming, None)
+            shown_as.update(current.people)
             if current.moment.date() != shown_day or current.heading:
                 shown_day = current.moment.date()
-                title = t.date(shown_day) + (f" · {current.heading}" if current.heading else "")
-                lines.append(f"\n── {title} ──")
+                lines.append(_heading(current, t))
         clock = f"{current.moment:%H:%M}" if current else "     "
-        who = people.get(chat_id, str(chat_id))
+        who = shown_as.get(chat_id, str(chat_id))
         text = _what(world, kind, payload, t)
         if text is None:
             continue
@@ -54,7 +56,13 @@ def timeline(world: World, marks: list[Mark], people: dict[int, str], t: Transla
         first, *rest = text.splitlines() or [""]
         lines.append(f"{clock}    {speaker}: {first}")
         lines += [f"{INDENT}{line}" if line else "" for line in rest]
+    lines += [_heading(mark, t) for mark in [following, *upcoming] if mark is not None and mark.heading]
     return "\n".join(lines).strip() + "\n"
+
+
+def _heading(mark: Mark, t: Translator) -> str:
+    """A day's heading; a mark with a heading starts a new one even on the same day."""
+    return f"\n── {t.date(mark.moment.date())}" + (f" · {mark.heading}" if mark.heading else "") + " ──"
 
 
 def _what(world: World, kind: str, payload: dict[str, Any], t: Translator) -> str | None:
