@@ -353,7 +353,7 @@ def moment_heading(name: str, t: Translator) -> str:
             "Reminders, {n} working day after the deadline", "Reminders, {n} working days after the deadline", n
         ).format(n=n)
     if kind == "due":
-        return t.gettext("Reminders on the deadline day")
+        return t.gettext("Reminders on the last day on time")
     return t.gettext("Late agencies escalated to the admins")
 
 
