@@ -53,7 +53,7 @@ COMMANDS: dict[str, Command] = {
     **invites.COMMANDS,
 }
 # Commands that are a whole process and open what they need themselves.
-PROGRAMS: dict[str, Program] = {**run.PROGRAMS, **demo.PROGRAMS}
+PROGRAMS: dict[str, Program] = {**run.PROGRAMS, **demo.PROGRAMS, **db.PROGRAMS}
 
 
 def build_parser() -> argparse.ArgumentParser:
