@@ -38,7 +38,7 @@ async def tables_in_order(source: Database) -> list[tuple[str, list[str], list[s
     own: dict[str, list[str]] = {}
     columns: dict[str, list[str]] = {}
     for name in names:
-        keys = await source.fetch_all(f"SELECT \"table\", \"from\" FROM pragma_foreign_key_list('{name}')")
+        keys = await source.fetch_all(f'SELECT "table", "from" FROM pragma_foreign_key_list(\'{name}\')')
         needs[name] = {key[0] for key in keys if key[0] != name}
         own[name] = [key[1] for key in keys if key[0] == name]
         columns[name] = [row[0] for row in await source.fetch_all(f"SELECT name FROM pragma_table_info('{name}')")]
