@@ -126,7 +126,8 @@ async def run(url: str, folder: Path, focal_points: int, fanout: int) -> dict[st
     for user in [*province.focal_points, ADMIN_ID, *province.fanout]:
         server.add_user(user, f"Người dùng {user}")
     server.watched = set(province.fanout)
-    os.environ["REMINDER_LEASE_SECONDS"] = str(LEASE_SECONDS)
+    lease = os.environ.get("REMINDER_LEASE_SECONDS")
+    os.environ["REMINDER_LEASE_SECONDS"] = str(LEASE_SECONDS)  # the bot processes' setting
     arguments = ["ours", server.api_url, url, str(ADMIN_ID)]
     sandbox = SandboxClient(server.api_url)
     try:
@@ -142,6 +143,7 @@ async def run(url: str, folder: Path, focal_points: int, fanout: int) -> dict[st
         result["log"] = await second.stop()
         await leader.stop()
     finally:
+        os.environ.pop("REMINDER_LEASE_SECONDS") if lease is None else os.environ.update(REMINDER_LEASE_SECONDS=lease)
         await sandbox.close()
         await server.stop()
     return result | await _stored(url, province, result.pop("acknowledged"))
