@@ -4,6 +4,10 @@ once (each a storage of its own, as two processes would have), and the leader lo
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +16,7 @@ from storage import Storage, ValueConflict, open_storage
 from storage.db import available_migrations
 from storage.dialect import POSTGRES, SQLITE, numbered, to_postgres
 from storage.leader import Leadership, processes, this_process
+from storage.postgres import find_program
 
 BOUND = 30  # seconds: bounds a hang, never a measurement
 
@@ -103,3 +108,22 @@ async def test_one_leader_and_a_standby_that_takes_over(postgres_url: str) -> No
     assert (await processes(postgres_url)).standby == []
     await standby.release()
     assert (await processes(postgres_url)).leader is None
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> None:
+    environment = dict(os.environ, DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/chitieu")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "period", "list"], env=environment, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Database error: cannot connect to the database postgresql://bot:***@127.0.0.1:1/")
+    assert len(done.stderr.strip().splitlines()) == 1 and "s3cret" not in done.stderr
+
+
+async def test_backup_is_a_pg_dump_that_pg_restore_reads(loaded: Storage, tmp_path: Path) -> None:
+    if loaded.db.dialect != POSTGRES:
+        pytest.skip("SQLite's backup has its own tests (test_storage_concurrency)")
+    target = tmp_path / "chitieu.dump"
+    await loaded.db.backup(target)
+    listing = subprocess.run([find_program("pg_restore") or "pg_restore", "--list", str(target)], capture_output=True)
+    assert listing.returncode == 0 and b"TABLE DATA public value_changes" in listing.stdout
