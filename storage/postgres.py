@@ -13,6 +13,7 @@ which runs in it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
@@ -33,6 +34,7 @@ T = TypeVar("T")
 
 WRITE_LOCK = 0x63_68_69_74  # "chit": the advisory lock every write transaction takes
 CONNECT_SECONDS = 10.0
+DRIVER_ERRORS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 def redacted(url: str) -> str:
@@ -164,11 +166,16 @@ class PostgresDatabase(Database):
             self._writer = asyncio.current_task()
             self._connection = Connection(raw)
             try:
-                async with raw.transaction():
-                    await raw.execute("SET TRANSACTION READ WRITE")
-                    await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+                # One round trip: the pool's sessions default to read-only, and the lock is the write lock.
+                await raw.execute(f"BEGIN READ WRITE; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                try:
                     # The adapter stands in for aiosqlite's connection: the repositories use only its execute.
                     yield cast(aiosqlite.Connection, self._connection)
+                except BaseException:
+                    with contextlib.suppress(*DRIVER_ERRORS):  # a broken connection is dropped by the pool
+                        await raw.execute("ROLLBACK")
+                    raise
+                await raw.execute("COMMIT")
             finally:
                 self._writer, self._connection = None, None
 

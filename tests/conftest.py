@@ -12,6 +12,15 @@ from tests.e2e import bot, sandbox, season, server, settings  # noqa: F401  (fix
 pytest_plugins = ("tests.postgres_server",)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_error_notices() -> None:
+    """The admins' error notices are rate-limited per process; each test (each database's run too) starts
+    with none sent."""
+    from handlers import errors
+
+    errors._last_notice.clear()
+
+
 @pytest.fixture
 async def storage(database_url: str) -> AsyncIterator[Storage]:
     """A fresh, migrated database: an SQLite file, and in a second run of the test PostgreSQL."""
