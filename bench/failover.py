@@ -3,10 +3,11 @@ SIGKILL while focal points type figures and a reminder fan-out is under way.
 
 Two bot processes (`bench.bot_process ours`, the product polling as `python -m bot run` does, each taking
 the leader lock first) share a fresh database on a PostgreSQL server; the first leads, the second stands by.
-Focal points report through /report; the leader sends a reminder to every recipient of the fan-out. Once a
-third of the fan-out went out, the leader gets SIGKILL. The standby takes the lead, and (as its reminder job
-does on its first tick, and once more after the dead leader's claims have lapsed) runs the fan-out again;
-the focal points whose figure got no answer type it again once someone answers, and go on where they were.
+Focal points report through /report; the leader sends a reminder to every recipient of the fan-out. Once
+half the figures are acknowledged (the fan-out going on meanwhile), the leader gets SIGKILL. The standby
+takes the lead, and (as its reminder job does on its first tick, and once more after the dead leader's
+claims have lapsed) runs the fan-out again; the focal points whose figure got no answer type it again once
+someone answers, and go on where they were.
 
 Prints:
 - takeover: from the kill until the standby polls, and until the first figure is acknowledged again;
@@ -42,7 +43,7 @@ from storage.leader import processes
 
 ANSWERS = ["26", "12", "3", "29", "27", "30", "25", "28", "27", "26", "20"]  # a district's first figures
 PATIENCE = 6.0  # seconds a focal point waits for the acknowledgement before typing the figure again
-THINK = 0.7  # seconds between an acknowledgement and the next figure, so that typing spans the kill
+THINK = 1.0  # seconds between an acknowledgement and the next figure, so that typing spans the kill
 LEASE_SECONDS = 5.0  # the drill's REMINDER_LEASE_SECONDS: a dead leader's claims lapse after it
 SAVED = re.compile(r"✓ Đã lưu: .* = ([\d.]+)")
 
@@ -159,8 +160,11 @@ async def _drive(
 ) -> dict[str, Any]:
     drill = Drill()
     leader.tell(f"fanout {FANOUT_TIME.isoformat()}")
+    while not server.per_chat:  # the typing starts with the fan-out's first message, so that it spans the kill
+        await asyncio.sleep(0.05)
     typing = asyncio.gather(*(focal_point(sandbox, user, drill) for user in province.focal_points))
-    while sum(server.per_chat.values()) < fanout // 3:
+    half = len(province.focal_points) * len(ANSWERS) // 2
+    while sum(len(figures) for figures in drill.acknowledged.values()) < half:  # mid-burst, mid-fan-out
         await asyncio.sleep(0.05)
     os.kill(leader.process.pid, signal.SIGKILL)
     drill.killed_at = time.perf_counter()
