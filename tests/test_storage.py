@@ -113,7 +113,8 @@ async def test_value_history_is_kept_across_edits(loaded: Storage) -> None:
         (7000, 7100, 12),
     ]
     with pytest.raises(Exception, match="append-only"):
-        await loaded.db.connection.execute("DELETE FROM value_changes")
+        async with loaded.db.transaction() as connection:
+            await connection.execute("DELETE FROM value_changes")
 
 
 async def test_each_write_stores_every_column_and_its_history(loaded: Storage) -> None:
