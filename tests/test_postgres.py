@@ -111,7 +111,8 @@ async def test_one_leader_and_a_standby_that_takes_over(postgres_url: str) -> No
 
 
 def test_an_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> None:
-    environment = dict(os.environ, DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/chitieu")
+    # The message is checked in English; the command line speaks Vietnamese by default.
+    environment = dict(os.environ, DATABASE_URL="postgresql://bot:s3cret@127.0.0.1:1/chitieu", DEFAULT_LOCALE="en")
     done = subprocess.run(
         [sys.executable, "-m", "bot", "period", "list"], env=environment, cwd=tmp_path, capture_output=True, text=True
     )
