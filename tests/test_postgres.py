@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import services
-from storage import Storage, ValueConflict, open_storage
+from storage import Storage, ValueConflict, db, open_storage
 from storage.db import available_migrations
 from storage.dialect import POSTGRES, SQLITE, numbered, to_postgres
 from storage.leader import Leadership, processes, this_process
@@ -41,6 +41,24 @@ def test_both_dialects_ship_the_same_migration_numbers() -> None:
     sqlite = [(version, name) for version, name, _ in available_migrations(SQLITE)]
     postgres = [(version, name) for version, name, _ in available_migrations(POSTGRES)]
     assert sqlite == postgres
+
+
+async def test_a_database_before_a_gap_in_the_numbers_gets_the_later_migrations(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No 0011 was shipped: a database left at 0010 by the code of then gets 0012, and only it, on both."""
+    shipped = db.available_migrations
+    monkeypatch.setattr(db, "available_migrations", lambda d=SQLITE: [m for m in shipped(d) if m[0] <= 10])
+    await (await open_storage(database_url)).close()
+    then = await open_storage(database_url, run_migrations=False)
+    try:
+        assert await db.schema_version(then.db) == 10
+        monkeypatch.setattr(db, "available_migrations", shipped)
+        assert await db.migrate(then.db) == ["0012_indicator_judged.sql"]
+        assert await db.schema_version(then.db) == 12 == db.shipped_version(then.db.dialect)
+        assert await then.db.fetch_all("SELECT judged, since FROM indicators") == []
+    finally:
+        await then.close()
 
 
 @pytest.fixture
