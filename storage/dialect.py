@@ -55,7 +55,7 @@ def to_postgres(sql: str) -> str:
     text = _GROUP_CONCAT.sub(r"string_agg(\1, ',')", text)
     text = _SUM_OF_TEST.sub(r"COUNT(*) FILTER (WHERE \1)", text)
     if re.search(r"\bINSERT\s+OR\s+(REPLACE|ABORT|FAIL|ROLLBACK)\b", text, re.IGNORECASE):
-        raise DialectError(f"no PostgreSQL form for: {sql[:80]}")
+        raise DialectError(f"no PostgreSQL form for: {sql[:80]} (write INSERT … ON CONFLICT (…) DO UPDATE SET …)")
     return numbered(text)
 
 

@@ -87,3 +87,11 @@ async def test_a_season_moved_to_postgres_gives_the_same_summaries(tmp_path: Pat
         await postgres.close()
     code, output = await _copy(source, postgres_url)
     assert code == 1 and "empty database" in output
+
+
+async def test_an_unreachable_target_is_one_line_without_the_password(tmp_path: Path) -> None:
+    source = tmp_path / "empty.db"
+    await (await open_storage(source)).close()
+    code, output = await _copy(source, "postgresql://bot:s3cret@127.0.0.1:1/chitieu")
+    assert code == 2 and len(output.strip().splitlines()) == 1 and "s3cret" not in output, output
+    assert "postgresql://bot:***@127.0.0.1:1/chitieu" in output and "Traceback" not in output

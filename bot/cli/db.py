@@ -68,7 +68,7 @@ def db_copy(arguments: argparse.Namespace, settings: Settings) -> int:
     try:
         return asyncio.run(_copy(source, arguments.target, t))
     except DatabaseUnusable as error:
-        return database_error(error)
+        return database_error(error, t)
 
 
 async def _copy(source_url: str, target_url: str, t: Translator) -> int:
