@@ -61,6 +61,36 @@ async def test_a_database_before_a_gap_in_the_numbers_gets_the_later_migrations(
         await then.close()
 
 
+async def test_a_merger_recorded_before_0009_becomes_a_succession(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0009 on a database with a merger: the succession is recorded from the agency's own columns, on both."""
+    shipped = db.available_migrations
+    monkeypatch.setattr(db, "available_migrations", lambda d=SQLITE: [m for m in shipped(d) if m[0] <= 8])
+    old = await open_storage(database_url)
+    try:
+        async with old.db.transaction() as connection:
+            for code, successor in (("STC", None), ("SKHDT", "STC")):
+                await connection.execute(
+                    "INSERT INTO agencies (code, name_vi, name_en, kind, valid_to, status, successor_code)"
+                    " VALUES (?, ?, ?, 'department', ?, ?, ?)",
+                    (
+                        code,
+                        code,
+                        code,
+                        "2025-03-01" if successor else None,
+                        "merged" if successor else "active",
+                        successor,
+                    ),
+                )
+        monkeypatch.setattr(db, "available_migrations", shipped)
+        await db.migrate(old.db)
+        successions = await old.db.fetch_all("SELECT predecessor, successor, on_date, event FROM agency_successions")
+        assert [tuple(row) for row in successions] == [("SKHDT", "STC", "2025-03-01", "merge")]
+    finally:
+        await old.close()
+
+
 @pytest.fixture
 async def rival(loaded: Storage) -> Storage:
     """A second storage on the same database: another process's connections."""
