@@ -1,7 +1,8 @@
 """`python -m bench [--quick]`: every benchmark, one table of figure, value, baseline, ratio and goal.
 
 --quick uses small sizes (for CI, where it is a smoke test: nothing is asserted about time). The full
-sizes are run by hand and recorded in docs/BENCHMARKS.md.
+sizes are run by hand and recorded in docs/BENCHMARKS.md. With PostgreSQL installed, P3 also runs on a
+throw-away PostgreSQL server, and F (the failover drill) runs there too; without it they are left out.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import platform
 from dataclasses import dataclass
 from typing import Any
 
-from bench import process, reminder_fanout, responsiveness, summary_scale
+from bench import failover, process, reminder_fanout, responsiveness, summary_scale
+from bench.pg_server import throwaway_server
+from storage.postgres import find_program
 
 
 @dataclass(frozen=True)
@@ -20,11 +23,12 @@ class Sizes:
     r: responsiveness.Load
     p2: tuple[int, float]  # focal points, messages per second
     p3: tuple[int, int, int]  # indicators, agencies, periods
+    f: tuple[int, int]  # focal points typing, fan-out recipients
 
 
 SIZES = {
-    "full": Sizes(responsiveness.FULL, (2000, 30.0), (100, 1000, 10)),
-    "quick": Sizes(responsiveness.QUICK, (60, 30.0), (10, 50, 2)),
+    "full": Sizes(responsiveness.FULL, (2000, 30.0), (100, 1000, 10), (20, 600)),
+    "quick": Sizes(responsiveness.QUICK, (60, 30.0), (10, 50, 2), (3, 60)),
 }
 
 
@@ -41,7 +45,32 @@ def run(quick: bool) -> list[tuple[str, str, str, str, str]]:
     p2: dict[str, Any] = asyncio.run(reminder_fanout.measure(*size.p2))
     p3: dict[str, Any] = asyncio.run(summary_scale.measure(*size.p3))
     p4: dict[str, Any] = asyncio.run(process.measure())
-    return [*responsiveness_rows(size.r, r), *rows(p2, p3, p4)]
+    return [*responsiveness_rows(size.r, r), *rows(p2, p3, p4), *postgres_rows(size)]
+
+
+def postgres_rows(size: Sizes) -> list[tuple[str, str, str, str, str]]:
+    """P3 and F on a throw-away PostgreSQL server, when PostgreSQL is installed."""
+    if find_program("initdb") is None:
+        return [("P3/F on PostgreSQL", "not installed", "", "", "")]
+    server = throwaway_server()
+    try:
+        p3: dict[str, Any] = asyncio.run(summary_scale.measure(*size.p3, server.url()))
+        f: dict[str, Any] = asyncio.run(failover.measure(*size.f, server.url()))
+    finally:
+        server.stop()
+    return [
+        (
+            "P3 on PostgreSQL: summary vs SQL GROUP BY",
+            f"{p3['summary'] * 1000:.0f} ms",
+            f"{p3['baseline'] * 1000:.1f} ms",
+            f"{p3['summary_ratio']:.1f}",
+            "≤ 2",
+        ),
+        ("F takeover: kill → standby polling", f"{f['polling_after']:.2f} s", "", "", "seconds"),
+        ("F takeover: kill → figure acknowledged", f"{f['answered_after']:.2f} s", "", "", ""),
+        ("F reminders twice", str(f["duplicates"]), "", "", "0"),
+        ("F acknowledged figures lost", f"{f['lost']} of {f['acknowledged']}", "", "", "0"),
+    ]
 
 
 def ratio(value: float, baseline: float) -> str:

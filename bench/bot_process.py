@@ -9,9 +9,11 @@ same network: a minimal python-telegram-bot Application that answers every messa
 users served concurrently (`concurrent_updates`), paced under the same global limit of Telegram's so that
 the server never has to refuse it.
 
-It prints `ready` once polling, then obeys lines on stdin: `fanout ISO-LOCAL-TIME` runs the reminder job's
-code (`bot.app.run_reminders`) at that time, beside the traffic, and prints `fanout-done SECONDS REPORT`
-when it ends; `stop` (or the end of stdin) stops the bot cleanly.
+On PostgreSQL it first takes the leader lock, as `python -m bot run` does (storage.leader): a second one
+started beside it stands by until the first dies. It prints `ready` once polling, then obeys lines on stdin:
+`fanout ISO-LOCAL-TIME` runs the reminder job's code (`bot.app.run_reminders`) at that time, beside the
+traffic, and prints `fanout-done SECONDS REPORT` when it ends; `stop` (or the end of stdin) stops the bot
+cleanly.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from bot.config import Settings
 from bot.context import BotApplication
 from bot.runner import LONG_POLL_SECONDS
 from bot.sandbox import DEFAULT_TOKEN
+from storage import is_postgres
+from storage.leader import Leadership
 
 TELEGRAM_LIMIT = 30.0  # messages a second, all chats together
 FLOOR_MARGIN = 0.985  # below the limit, as the product paces itself (bot.app.RATE_MARGIN)
@@ -79,8 +83,15 @@ async def run_ours(api_url: str, database: str, admin_id: int) -> None:
         admin_ids=[admin_id],
         reminders_enabled=False,  # the fan-out runs when the benchmark says
     )
-    async with polling(build_app(settings), timeout=LONG_POLL_SECONDS) as application:
-        await obey(application)
+    leadership = Leadership(database) if is_postgres(database) else None
+    if leadership is not None:
+        await leadership.take()  # blocks while another process leads
+    try:
+        async with polling(build_app(settings), timeout=LONG_POLL_SECONDS) as application:
+            await obey(application)
+    finally:
+        if leadership is not None:
+            await leadership.release()
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -85,8 +85,8 @@ async def _fanout_province(storage: Storage, recipients: int) -> list[int]:
     return await reminded_province(storage, recipients, FANOUT_DAY, first_user=FANOUT_BASE)
 
 
-async def seed(path: Path, focal_points: int, fanout: int = 0) -> Province:
-    """Write the database at `path` for `focal_points` reporting (and `fanout` to be reminded)."""
+async def seed(path: Path | str, focal_points: int, fanout: int = 0) -> Province:
+    """Write the database at `path` (or PostgreSQL URL) for `focal_points` reporting (and `fanout` to be reminded)."""
     storage = await open_storage(path)
     try:
         units = (await _load_agencies(storage, focal_points))[:focal_points]

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -47,8 +48,13 @@ from bench.closed_loop import (
     percentile,
     send_and_wait,
 )
+from bench.pg_server import fresh_database, throwaway_server
 from bench.province import ADMIN_ID, FANOUT_TIME, FIGURES_PER_UNIT, PERIOD, Province, seed
 from bot.sandbox import Limits
+
+# `--postgres URL`: each run gets a fresh database on that server (any database's URL names it) instead of an
+# SQLite file; `--postgres auto` starts a throw-away server for the benchmark.
+DATABASE_SERVER: str | None = None
 
 TELEGRAM_LIMIT = 30.0  # messages a second, all chats together, enforced by the server
 START_SECONDS = 60.0  # the longest a bot process may take to start, or to stop
@@ -198,25 +204,40 @@ async def scenario(load: Load, name: str, users: int, *, ours: bool = True, **op
     exports, fanout, answers, seconds)."""
     run = Run(name, Tally())
     with tempfile.TemporaryDirectory(prefix="bench-r-") as folder:
-        database = Path(folder) / "bench.db"
-        province = await seed(database, users, options.get("fanout", 0))
-        server = WatchedServer(latency=load.latency, limits=Limits(global_per_second=TELEGRAM_LIMIT))
-        await server.start()
-        for user in [*province.focal_points, ADMIN_ID, *province.fanout]:
-            server.add_user(user, f"Người dùng {user}")
-        server.watched = set(province.fanout)
-        arguments = ["ours", server.api_url, str(database), str(ADMIN_ID)] if ours else ["floor", server.api_url]
-        try:
-            bot = await BotProcess.start(arguments, Path(folder) / "bot.log")
+        async with _database(folder) as database:
+            province = await seed(database, users, options.get("fanout", 0))
+            server = WatchedServer(latency=load.latency, limits=Limits(global_per_second=TELEGRAM_LIMIT))
+            await server.start()
+            for user in [*province.focal_points, ADMIN_ID, *province.fanout]:
+                server.add_user(user, f"Người dùng {user}")
+            server.watched = set(province.fanout)
+            arguments = ["ours", server.api_url, str(database), str(ADMIN_ID)] if ours else ["floor", server.api_url]
             try:
-                how = {"ours": ours, "exports": False, "answers": FIGURES_PER_UNIT, "seconds": load.seconds} | options
-                await _drive(load, server, bot, province, run, **how)
+                bot = await BotProcess.start(arguments, Path(folder) / "bot.log")
+                try:
+                    how = {
+                        "ours": ours,
+                        "exports": False,
+                        "answers": FIGURES_PER_UNIT,
+                        "seconds": load.seconds,
+                    } | options
+                    await _drive(load, server, bot, province, run, **how)
+                finally:
+                    run.log = await bot.stop()
             finally:
-                run.log = await bot.stop()
-        finally:
-            run.retry_after = server.world.counters.retry_after_sent
-            await server.stop()
+                run.retry_after = server.world.counters.retry_after_sent
+                await server.stop()
     return run
+
+
+@contextlib.asynccontextmanager
+async def _database(folder: str) -> AsyncIterator[Path | str]:
+    """A fresh database for one run: an SQLite file, or (`--postgres URL`) a new database on that server."""
+    if DATABASE_SERVER is None:
+        yield Path(folder) / "bench.db"
+    else:
+        async with fresh_database(DATABASE_SERVER) as url:
+            yield url
 
 
 async def runs(load: Load) -> dict[str, Run]:
@@ -311,12 +332,22 @@ def report(load: Load, result: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke test")
+    parser.add_argument(
+        "--postgres", metavar="URL", help="run on PostgreSQL: a server's URL, or auto for a throw-away one"
+    )
     for name, value in dataclasses.asdict(FULL).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=None)
     arguments = parser.parse_args(argv)
-    chosen = {name: value for name, value in vars(arguments).items() if name != "quick" and value is not None}
-    load = dataclasses.replace(QUICK if arguments.quick else FULL, **chosen)
-    result = asyncio.run(measure(load))
+    chosen = {name: value for name, value in vars(arguments).items() if name not in ("quick", "postgres")}
+    load = dataclasses.replace(QUICK if arguments.quick else FULL, **{k: v for k, v in chosen.items() if v is not None})
+    global DATABASE_SERVER
+    server = throwaway_server() if arguments.postgres == "auto" else None
+    DATABASE_SERVER = server.url() if server else arguments.postgres
+    try:
+        result = asyncio.run(measure(load))
+    finally:
+        if server is not None:
+            server.stop()
     print(report(load, result))
     return result
 

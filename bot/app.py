@@ -107,7 +107,7 @@ async def polling(application: BotApplication, timeout: int = 1) -> AsyncIterato
 
 async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
-    data._storage = await open_storage(data.settings.database_path)
+    data._storage = await open_storage(data.settings.database_target)
     await data.storage.users.ensure_admins(data.settings.admin_ids)
     await register_commands(application)
     schedule_reminders(application)

@@ -10,6 +10,7 @@ import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -20,6 +21,7 @@ from bot.domain.workdays import WorkCalendar, overrides_file, shipped_calendar
 
 SUPPORTED_LOCALES = ("vi", "en")
 DEFAULT_DATABASE_URL = "sqlite:///data/chitieu.db"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 class ConfigError(Exception):
@@ -74,10 +76,14 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _database_is_sqlite(cls, value: str) -> str:
+    def _database_is_known(cls, value: str) -> str:
         value = value.strip()
+        if value.startswith(POSTGRES_SCHEMES):
+            if not urlsplit(value).path.strip("/"):
+                raise ValueError("names no database: postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+            return value
         if "://" in value and not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///PATH (or a plain file path) is supported")
+            raise ValueError("must be sqlite:///PATH (or a plain file path) or postgresql://USER@HOST/DATABASE")
         if not database_path_of(value).name:
             raise ValueError("names no file")
         return value
@@ -151,8 +157,22 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def uses_postgres(self) -> bool:
+        """DATABASE_URL names a PostgreSQL server (several machines, a standby) rather than an SQLite file."""
+        return self.database_url.startswith(POSTGRES_SCHEMES)
+
+    @property
     def database_path(self) -> Path:
+        """The SQLite file; for PostgreSQL, the URL without its password (what messages name)."""
+        if self.uses_postgres:
+            parts = urlsplit(self.database_url)
+            return Path(parts._replace(netloc=parts.hostname or "").geturl())
         return database_path_of(self.database_url)
+
+    @property
+    def database_target(self) -> Path | str:
+        """What storage.open_storage opens: the SQLite file's path, or the PostgreSQL URL."""
+        return self.database_url if self.uses_postgres else self.database_path
 
     def require_webhook(self) -> tuple[str, str]:
         """(URL, secret) for webhook mode, or a ConfigError naming what is missing."""

@@ -159,8 +159,8 @@ class AgencyRepository:
             (into, on.isoformat(), code),
         )
         await connection.execute(
-            "INSERT OR REPLACE INTO agency_successions (predecessor, successor, on_date, event)"
-            " VALUES (?, ?, ?, 'merge')",
+            "INSERT INTO agency_successions (predecessor, successor, on_date, event) VALUES (?, ?, ?, 'merge')"
+            " ON CONFLICT (predecessor, successor) DO UPDATE SET on_date = excluded.on_date, event = excluded.event",
             (code, into, on.isoformat()),
         )
         await connection.execute(
@@ -205,15 +205,17 @@ class AgencyRepository:
             )
             for successor in change.successors:
                 await connection.execute(
-                    "INSERT OR REPLACE INTO agency_successions (predecessor, successor, on_date, event)"
-                    " VALUES (?, ?, ?, 'abolish')",
+                    "INSERT INTO agency_successions (predecessor, successor, on_date, event)"
+                    " VALUES (?, ?, ?, 'abolish') ON CONFLICT (predecessor, successor)"
+                    " DO UPDATE SET on_date = excluded.on_date, event = excluded.event",
                     (change.code, successor, on),
                 )
             await connection.execute("DELETE FROM assignments WHERE agency_code = ?", (change.code,))
         elif change.action == "rename":
             await connection.execute(
-                "INSERT OR REPLACE INTO agency_names (code, until, name_vi, name_en)"
-                " SELECT code, ?, name_vi, name_en FROM agencies WHERE code = ?",
+                "INSERT INTO agency_names (code, until, name_vi, name_en)"
+                " SELECT code, ?, name_vi, name_en FROM agencies WHERE code = ?"
+                " ON CONFLICT (code, until) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en",
                 (on, change.code),
             )
             await connection.execute(

@@ -11,6 +11,9 @@ what is committed (a transaction that returned is visible to the next read); a r
 own transaction stays on the main connection, where it sees the transaction's writes and is part of its
 check-then-write. A database without WAL (in memory) has one connection only: its reads wait for the
 write lock.
+
+PostgreSQL (storage.postgres) wears the same face: `PostgresDatabase` overrides what differs, and
+`dialect` says which one a migration or a dialect-specific query is for.
 """
 
 from __future__ import annotations
@@ -22,12 +25,15 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from pydantic import BaseModel
+
+from storage.dialect import POSTGRES, SQLITE
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +72,12 @@ class Database:
     up to `READ_POOL` read-only connections for everyday reads; and `READERS` more for long reads that
     should run beside them and each other (`reader=0`, `reader=1`). All opened on first use."""
 
+    dialect = SQLITE
+
     def __init__(self, connection: aiosqlite.Connection, path: Path, *, wal: bool = True) -> None:
         self.connection = connection
         self.path = path
+        self.url = f"sqlite:///{path}"
         self.wal = wal  # False: no read connection can see this database (in memory); reads take the lock
         self._write_lock = asyncio.Lock()
         self._writer: asyncio.Task[Any] | None = None  # the task inside transaction()
@@ -269,10 +278,14 @@ def as_model(model: type[M], row: sqlite3.Row, **fields: Any) -> M:
     return model.model_validate(dict(zip(row.keys(), row, strict=True)) | fields)
 
 
-def available_migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every numbered file in storage/migrations, in order."""
+def available_migrations(dialect: str = SQLITE) -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every numbered file of a dialect, in order: SQLite's in storage/migrations,
+    PostgreSQL's in storage/migrations/postgres (see the README there)."""
+    folder = resources.files("storage.migrations")
+    if dialect == POSTGRES:
+        folder = folder / "postgres"
     found = []
-    for entry in resources.files("storage.migrations").iterdir():
+    for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
@@ -281,7 +294,10 @@ def available_migrations() -> list[tuple[int, str, str]]:
 
 async def schema_version(database: Database) -> int:
     """The highest migration applied (0 for a new database, whose version table is created)."""
-    found = await database.fetch_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    if database.dialect == POSTGRES:
+        found = await database.fetch_one("SELECT 1 WHERE to_regclass('schema_version') IS NOT NULL")
+    else:
+        found = await database.fetch_one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
     if found is None:  # created only when missing: an up-to-date read-only database still opens
         async with database.transaction() as connection:
             await connection.execute(
@@ -291,28 +307,36 @@ async def schema_version(database: Database) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def shipped_version() -> int:
+def shipped_version(dialect: str = SQLITE) -> int:
     """The highest migration this code ships: the schema version it reads and writes."""
-    return max((version for version, _, _ in available_migrations()), default=0)
+    return max((version for version, _, _ in available_migrations(dialect)), default=0)
 
 
 async def migrate(database: Database) -> list[str]:
     """Apply the migrations not yet applied, each in its own transaction; return their names. A database
     already past the shipped migrations is refused with DatabaseTooNew, untouched (as mautrix's upgrade
-    table refuses an unsupported version)."""
+    table refuses an unsupported version). The version is read again inside each transaction, so two
+    processes starting at once apply each migration once."""
     current = await schema_version(database)
-    if current > shipped_version():
-        raise DatabaseTooNew(database.path, current, shipped_version())
+    shipped = shipped_version(database.dialect)
+    if current > shipped:
+        raise DatabaseTooNew(database.path, current, shipped)
     applied = []
-    for version, name, sql in available_migrations():
+    for version, name, sql in available_migrations(database.dialect):
         if version <= current:
             continue
         async with database.transaction() as connection:
-            for statement in _split_statements(sql):
-                await connection.execute(statement)
+            row = await database.fetch_one("SELECT MAX(version) FROM schema_version")
+            if row and row[0] is not None and int(row[0]) >= version:
+                continue  # another process applied it meanwhile
+            if database.dialect == POSTGRES:  # one script: PostgreSQL's functions hold semicolons
+                await cast(Any, connection).raw.execute(sql)
+            else:
+                for statement in _split_statements(sql):
+                    await connection.execute(statement)
             await connection.execute(
-                "INSERT INTO schema_version (version, applied_at) VALUES (?, datetime('now'))",
-                (version,),
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, datetime.now(UTC).isoformat(timespec="seconds")),
             )
         logger.info("applied migration %s", name)
         applied.append(name)

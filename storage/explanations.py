@@ -32,10 +32,11 @@ class ExplanationRepository:
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "INSERT INTO explanations (period_id, agency_code, indicator_code, question, asked_by, asked_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (period_id, agency_code, indicator_code, question, asked_by, to_text(utcnow())),
             )
-            return int(cursor.lastrowid or 0)
+            row = await cursor.fetchone()  # RETURNING, not lastrowid: PostgreSQL has no rowid
+            return int(row[0]) if row else 0
 
     async def answer(self, explanation_id: int, answer: str, answered_by: int) -> None:
         async with self.db.transaction() as connection:

@@ -137,7 +137,7 @@ class ReminderLogRepository:
         async with self.db.transaction() as connection:
             await connection.execute(
                 "UPDATE reminder_log SET outcome = ?, detail = ?, lease_until = NULL"
-                " WHERE period_id = ? AND user_id = ? AND slot = ? AND (? IS NULL OR owner = ?)",
+                " WHERE period_id = ? AND user_id = ? AND slot = ? AND (CAST(? AS TEXT) IS NULL OR owner = ?)",
                 (outcome, detail, period_id, user_id, slot, owner, owner),
             )
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import aiosqlite
+
 from bot.domain.models import Period, ValueChange
 from bot.domain.review import Review, ReviewState
 from storage.clock import to_text
@@ -39,12 +41,12 @@ class ReviewRepository:
 
     async def accept(self, period: Period, agency_code: str, by: int, now: datetime) -> None:
         """Accept a submitted report: its figures are locked for that agency (storage.values refuses writes)."""
-        async with self.db.transaction():
+        async with self.db.transaction() as connection:
             current = await self._submitted_state(period.id, agency_code)
             if current is ReviewState.ACCEPTED:
                 raise ReviewRefused("already accepted")
-            await self._set(period.id, agency_code, ReviewState.ACCEPTED, None, by, now)
-            await self._log(period.id, agency_code, current, "accepted", None, by, now)
+            await self._set(connection, period.id, agency_code, ReviewState.ACCEPTED, None, by, now)
+            await self._log(connection, period.id, agency_code, current, "accepted", None, by, now)
 
     async def give_back(self, period: Period, agency_code: str, reason: str, by: int, now: datetime) -> None:
         """Return a submitted report with a reason: the submission is withdrawn, so the report is owed again."""
@@ -55,7 +57,7 @@ class ReviewRepository:
             row = await self.db.fetch_one(
                 "SELECT on_time FROM submissions WHERE period_id = ? AND agency_code = ?", (period.id, agency_code)
             )
-            await self._set(period.id, agency_code, ReviewState.RETURNED, reason, by, now)
+            await self._set(connection, period.id, agency_code, ReviewState.RETURNED, reason, by, now)
             await connection.execute(
                 "UPDATE reviews SET first_on_time = coalesce(first_on_time, ?) WHERE period_id = ? AND agency_code = ?",
                 (row[0] if row else None, period.id, agency_code),
@@ -63,7 +65,7 @@ class ReviewRepository:
             await connection.execute(
                 "DELETE FROM submissions WHERE period_id = ? AND agency_code = ?", (period.id, agency_code)
             )
-            await self._log(period.id, agency_code, current, "returned", reason, by, now)
+            await self._log(connection, period.id, agency_code, current, "returned", reason, by, now)
 
     async def resubmitted(self, period: Period, agency_code: str, by: int, now: datetime) -> bool:
         """After a submission: a returned report is waiting for review again, and keeps its first submission's
@@ -78,18 +80,18 @@ class ReviewRepository:
                 " WHERE period_id = ? AND agency_code = ?",
                 (period.id, agency_code),
             )
-            await self._set(period.id, agency_code, ReviewState.SUBMITTED, review.reason, by, now)
-            await self._log(period.id, agency_code, ReviewState.RETURNED, "resubmitted", None, by, now)
+            await self._set(connection, period.id, agency_code, ReviewState.SUBMITTED, review.reason, by, now)
+            await self._log(connection, period.id, agency_code, ReviewState.RETURNED, "resubmitted", None, by, now)
             return True
 
     async def unlock(self, period: Period, agency_code: str, by: int, now: datetime) -> None:
         """Unlock an accepted report (logged): back to waiting for review, its figures writable again."""
-        async with self.db.transaction():
+        async with self.db.transaction() as connection:
             review = await self.get(period.id, agency_code)
             if review is None or review.state is not ReviewState.ACCEPTED:
                 raise ReviewRefused("not accepted")
-            await self._set(period.id, agency_code, ReviewState.SUBMITTED, None, by, now)
-            await self._log(period.id, agency_code, ReviewState.ACCEPTED, "unlocked", None, by, now)
+            await self._set(connection, period.id, agency_code, ReviewState.SUBMITTED, None, by, now)
+            await self._log(connection, period.id, agency_code, ReviewState.ACCEPTED, "unlocked", None, by, now)
 
     async def mark_seen(self, period_id: int, agency_code: str, change_id: int, now: datetime) -> None:
         """Remember the last change an admin has seen of this report ("changes since the last look")."""
@@ -97,7 +99,8 @@ class ReviewRepository:
             await connection.execute(
                 "INSERT INTO reviews (period_id, agency_code, state, seen_change, changed_at)"
                 " VALUES (?, ?, 'submitted', ?, ?) ON CONFLICT (period_id, agency_code)"
-                " DO UPDATE SET seen_change = max(seen_change, excluded.seen_change)",
+                " DO UPDATE SET seen_change = CASE WHEN excluded.seen_change > reviews.seen_change"
+                " THEN excluded.seen_change ELSE reviews.seen_change END",  # max(a, b) is SQLite's alone
                 (period_id, agency_code, change_id, to_text(now)),
             )
 
@@ -133,10 +136,17 @@ class ReviewRepository:
         review = await self.get(period_id, agency_code)
         return review.state if review else None
 
+    @staticmethod
     async def _set(
-        self, period_id: int, agency_code: str, state: ReviewState, reason: str | None, by: int, now: datetime
+        connection: aiosqlite.Connection,
+        period_id: int,
+        agency_code: str,
+        state: ReviewState,
+        reason: str | None,
+        by: int,
+        now: datetime,
     ) -> None:
-        await self.db.connection.execute(
+        await connection.execute(
             "INSERT INTO reviews (period_id, agency_code, state, reason, changed_by, changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (period_id, agency_code) DO UPDATE SET"
             " state = excluded.state, reason = excluded.reason, changed_by = excluded.changed_by,"
@@ -144,8 +154,9 @@ class ReviewRepository:
             (period_id, agency_code, state.value, reason, by, to_text(now)),
         )
 
+    @staticmethod
     async def _log(
-        self,
+        connection: aiosqlite.Connection,
         period_id: int,
         agency_code: str,
         old: ReviewState | None,
@@ -154,7 +165,7 @@ class ReviewRepository:
         by: int,
         now: datetime,
     ) -> None:
-        await self.db.connection.execute(
+        await connection.execute(
             "INSERT INTO review_events (period_id, agency_code, old_state, new_state, reason, changed_by, changed_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (period_id, agency_code, old.value if old else None, new, reason, by, to_text(now)),

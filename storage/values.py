@@ -39,6 +39,7 @@ CHANGE_COLUMNS = (
 
 
 T = TypeVar("T")
+_PAIR = "(?, CAST(? AS INTEGER))"  # typed: PostgreSQL takes an untyped parameter in VALUES for text
 
 
 class ElementTotals(NamedTuple):
@@ -265,7 +266,7 @@ class ValueRepository:
         for start in range(0, len(keys), chunk):
             part = keys[start : start + chunk]
             rows = await self.db.fetch_all(
-                f"WITH wanted (agency_code, element_id) AS (VALUES {', '.join(['(?, ?)'] * len(part))})"
+                f"WITH wanted (agency_code, element_id) AS (VALUES {', '.join([_PAIR] * len(part))})"
                 f' SELECT {FIGURE_COLUMNS} FROM wanted w JOIN "values" v ON v.period_id = ?'
                 " AND v.agency_code = w.agency_code AND v.element_id = w.element_id"
                 " JOIN data_elements e ON e.id = v.element_id",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -37,11 +36,11 @@ async def sandbox(server: BotApiServer) -> AsyncIterator[SandboxClient]:
 
 
 @pytest.fixture
-def settings(server: BotApiServer, tmp_path: Path) -> Settings:
+def settings(server: BotApiServer, database_url: str) -> Settings:
     return Settings(
         bot_token=server.token,  # type: ignore[arg-type]
         bot_api_url=server.api_url,
-        database_url=str(tmp_path / "bot.db"),
+        database_url=database_url,
         admin_ids=[900],
         bot_username=server.bot_username,
         reminders_enabled=False,  # tests run reminders at chosen moments with run_reminders

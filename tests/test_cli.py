@@ -153,6 +153,7 @@ def test_malformed_catalogue_file_names_line(tmp_path: Path) -> None:
         ("DEFAULT_LOCALE", "fr"),
         ("BOT_API_URL", "ftp://x"),
         ("DATABASE_URL", "postgres://db"),
+        ("DATABASE_URL", "mysql://host/db"),
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, variable: str, value: str) -> None:

@@ -42,10 +42,11 @@ async def test_used_expired_and_unknown_invites_are_refused(season: Season, sand
     await second.command("start", invite.token)
     assert "đã được sử dụng" in (await second.next()).text
     expired = await season.storage.users.create_invite("SYT", Role.FOCAL, timedelta(seconds=1))
-    await season.storage.db.connection.execute(
-        "UPDATE invites SET expires_at = ? WHERE token = ?",
-        ((datetime.now(UTC) - timedelta(days=1)).isoformat(), expired.token),
-    )
+    async with season.storage.db.transaction() as connection:
+        await connection.execute(
+            "UPDATE invites SET expires_at = ? WHERE token = ?",
+            ((datetime.now(UTC) - timedelta(days=1)).isoformat(), expired.token),
+        )
     await second.command("start", expired.token)
     assert "đã hết hạn" in (await second.next()).text
     await second.command("start", "khong-co-that")

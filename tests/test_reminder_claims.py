@@ -94,7 +94,7 @@ async def test_pending_rows_of_an_older_version_become_uncertain(
     """Before 0008 a whole slot was claimed as 'pending' before sending: each may or may not have gone out."""
     path = tmp_path / "old.db"
     shipped = storage_db.available_migrations()
-    monkeypatch.setattr(storage_db, "available_migrations", lambda: [m for m in shipped if m[0] <= 7])
+    monkeypatch.setattr(storage_db, "available_migrations", lambda *_: [m for m in shipped if m[0] <= 7])
     old = await open_storage(path)
     async with old.db.transaction() as connection:  # in SQL: today's repositories expect today's schema
         await connection.execute(
@@ -111,7 +111,7 @@ async def test_pending_rows_of_an_older_version_become_uncertain(
             (period, "2026-12-04T02:00:00+00:00"),
         )
     await old.close()
-    monkeypatch.setattr(storage_db, "available_migrations", lambda: shipped)
+    monkeypatch.setattr(storage_db, "available_migrations", lambda *_: shipped)
     new = await open_storage(path)
     try:
         [entry] = await new.reminders.unsettled(period)
@@ -123,7 +123,7 @@ async def test_pending_rows_of_an_older_version_become_uncertain(
 
 async def test_senders_on_one_database_share_one_pace(storage: Storage) -> None:
     period = await open_period(storage)
-    rival = await open_storage(Path(storage.db.path))
+    rival = await open_storage(storage.db.url)
     try:
         first = await storage.reminders.claim(period, 101, "due", "due", LEASE, interval=0.5)
         second = await rival.reminders.claim(period, 102, "due", "due", LEASE, interval=0.5)

@@ -9,7 +9,6 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,7 +86,7 @@ async def test_a_reminder_that_cannot_be_written_fails_alone(
 
 async def test_two_senders_on_one_file_share_the_work(storage: Storage, settings: Settings) -> None:
     users = await province(storage)
-    rival = await open_storage(Path(storage.db.path))
+    rival = await open_storage(storage.db.url)
     try:
         ours_outbox, rival_outbox = WatchingOutbox(storage), WatchingOutbox(rival)
         ours, theirs = await asyncio.gather(

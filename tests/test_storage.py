@@ -113,7 +113,8 @@ async def test_value_history_is_kept_across_edits(loaded: Storage) -> None:
         (7000, 7100, 12),
     ]
     with pytest.raises(Exception, match="append-only"):
-        await loaded.db.connection.execute("DELETE FROM value_changes")
+        async with loaded.db.transaction() as connection:
+            await connection.execute("DELETE FROM value_changes")
 
 
 async def test_each_write_stores_every_column_and_its_history(loaded: Storage) -> None:
@@ -258,3 +259,29 @@ async def test_a_retired_agency_keeps_its_history_and_owes_nothing(loaded: Stora
     assert len(await loaded.values.history(agency_code="H-TUKY")) == 1
     with pytest.raises(AgencyError):
         await loaded.agencies.retire("H-TUKY", date(2025, 7, 2))
+
+
+async def test_reviews_keep_the_latest_change_seen_and_their_events_for_good(loaded: Storage) -> None:
+    """Both databases: "changes since the last look" only moves forward, and the review history is append-only."""
+    period, moment = await _open_2025(loaded), datetime(2025, 12, 1, 9, tzinfo=UTC)
+    await loaded.values.save(period, "SYT", "hospital_beds", number=7000, by=11)
+    await loaded.values.submit(period, "SYT", 11, moment, on_time=True)
+    await loaded.reviews.give_back(period, "SYT", "thiếu số liệu", 900, moment)
+    for seen in (7, 3):
+        await loaded.reviews.mark_seen(period.id, "SYT", seen, moment)
+    review = await loaded.reviews.get(period.id, "SYT")
+    assert review is not None and (review.state.value, review.seen_change) == ("returned", 7)
+    assert [event[:2] for event in await loaded.reviews.events(period.id, "SYT")] == [("returned", "thiếu số liệu")]
+    with pytest.raises(Exception, match="append-only"):
+        async with loaded.db.transaction() as connection:
+            await connection.execute("UPDATE review_events SET reason = 'xoá'")
+
+
+async def test_the_structure_version_moves_with_a_merger(loaded: Storage) -> None:
+    """Both databases: what is kept per process while the counter stands still is rebuilt after a change."""
+    before = await loaded.agencies.structure_version()
+    assert before == await loaded.agencies.structure_version()
+    await loaded.agencies.merge(["SKHDT"], "STC", date(2025, 3, 1))
+    merged = await loaded.agencies.structure_version()
+    assert merged > before
+    assert (await loaded.agencies.get("SKHDT")).successor_code == "STC"  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot import services
@@ -108,10 +109,11 @@ async def test_a_transaction_inside_a_transaction_is_refused_not_hung(storage: S
 
 
 async def test_a_write_slipped_into_a_read_is_refused(storage: Storage) -> None:
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with pytest.raises((sqlite3.OperationalError, asyncpg.ReadOnlySQLTransactionError), match=r"read-?only"):
         await storage.db.fetch_all("DELETE FROM users")
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's backup is pg_dump's (tests/test_postgres.py)
 async def test_a_backup_holds_what_is_committed_only(storage: Storage, tmp_path: Path) -> None:
     await storage.users.ensure_admins([900])
     async with OpenTransaction(storage, 505):

@@ -67,7 +67,7 @@ COMMANDS: dict[str, Command] = {
     **template.COMMANDS,
 }
 # Commands that are a whole process and open what they need themselves.
-PROGRAMS: dict[str, Program] = {**run.PROGRAMS, **demo.PROGRAMS}
+PROGRAMS: dict[str, Program] = {**run.PROGRAMS, **demo.PROGRAMS, **db.PROGRAMS}
 
 
 def build_parser(t: Translator | None = None) -> argparse.ArgumentParser:
@@ -125,7 +125,7 @@ async def dispatch(command: Command, arguments: argparse.Namespace, settings: Se
     """Open storage, run the command, close storage; bad input becomes one message and exit 1."""
     # `db` commands get the database as it is: `db migrate` applies what is pending itself.
     try:
-        storage = await open_storage(settings.database_path, run_migrations=arguments.command != "db")
+        storage = await open_storage(settings.database_target, run_migrations=arguments.command != "db")
     except DatabaseUnusable as error:
         return database_error(error, t)
     try:
