@@ -85,9 +85,12 @@ def stand_by(settings: Settings) -> LeaderThread | None:
             if stopped.is_set():
                 return None
             if not logged:
-                leader = asyncio.run(processes(settings.database_url)).leader
-                logger.info("standing by as %s; %s leads", this_process(), leader or "nobody yet")
                 logged = True
+                try:
+                    leader = asyncio.run(processes(settings.database_url)).leader
+                except CONNECTION_ERRORS:  # only for the log line: the thread keeps trying
+                    leader = None
+                logger.info("standing by as %s; %s leads", this_process(), leader or "nobody yet")
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
