@@ -34,7 +34,7 @@ from bot.files.style import (
 from bot.files.table import PROGRESS_DIGITS, Row, appendix
 from bot.files.xlsx_form import BOX, CENTRE, LEFT, RIGHT, TOP, FormSheet, font
 
-MAIN_WIDTHS = (6, 46, 14, 24, 12, 12, 12, 14, 40)
+MAIN_WIDTHS = (6, 46, 14, 24, 12, 12, 12, 20, 34)  # (8) fits "chậm so với lộ trình" on one line
 STATUS_WIDTHS = (6, 44, 12, 12, 18, 11, 58)
 HEADER_ROW = 10  # below the letterhead, the form number, the titles and the period (`_heading`)
 LEFT_BLOCK = 3  # columns under the agency's name; the national motto spans the rest
