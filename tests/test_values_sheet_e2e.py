@@ -103,3 +103,13 @@ async def test_a_sheet_that_inflates_far_beyond_a_figures_sheet_is_refused(
     await lan.send_document("so_lieu.xlsx", bomb, XLSX)
     refused = await lan.expect("Tệp chưa được lưu; không có gì thay đổi")
     assert "Traceback" not in refused.text
+
+
+async def test_a_file_that_is_not_a_workbook_gets_one_line_in_the_user_language(
+    season: Season, sandbox: SandboxClient
+) -> None:
+    lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT")
+    await lan.send_document("so_lieu.xlsx", b"this is not a spreadsheet", XLSX)
+    refused = await lan.expect("Tệp chưa được lưu; không có gì thay đổi")
+    assert "BadZipFile" not in refused.text and "not an Excel workbook" not in refused.text
+    assert "không phải tệp số liệu" in refused.text
