@@ -62,14 +62,18 @@ class UserRepository:
             )
 
     async def revoke(self, telegram_id: int) -> bool:
-        """Take away a user's role and memberships; False if there was nothing to take."""
+        """Take away a user's role, memberships and open conversation; False if there was nothing to take."""
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE users SET role = NULL WHERE telegram_id = ? AND role IS NOT NULL", (telegram_id,)
             )
             changed = cursor.rowcount == 1
             cursor = await connection.execute("DELETE FROM memberships WHERE user_id = ?", (telegram_id,))
-            return changed or cursor.rowcount > 0
+            gone = changed or cursor.rowcount > 0
+            # Plain text passes the gate as anyone's, so an open question (a return's reason, a figure) would
+            # still act with the role just taken away.
+            await connection.execute("DELETE FROM conversations WHERE user_id = ?", (telegram_id,))
+            return gone
 
     async def open_invites(self, now: datetime | None = None) -> list[Invite]:
         """Invites not used yet and not expired."""
