@@ -55,6 +55,10 @@ class UserRepository:
             await connection.execute(
                 "DELETE FROM memberships WHERE agency_code = ? AND user_id = ?", (agency_code, user_id)
             )
+            # Their open question for the agency would otherwise take their next text as its figure.
+            await connection.execute(
+                "DELETE FROM conversations WHERE agency_code = ? AND user_id = ?", (agency_code, user_id)
+            )
             await connection.execute(
                 "UPDATE users SET role = NULL WHERE telegram_id = ? AND role = 'focal'"
                 " AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = ?)",
