@@ -286,6 +286,14 @@ async def official_command(update: Update, context: BotContext) -> None:
     if deadline is None or not periods:
         await reply(update, t.gettext("Usage: /official PERIOD DD/MM/YYYY, e.g. /official 2025 31/03/2026"))
         return
+    if deadline < context.now().date():  # a slip such as 1/1/1 (year 1) would also break the reminders' dates
+        await reply(
+            update,
+            t.gettext("The deadline {date} has passed; give a later date, e.g. /official {period} DD/MM/YYYY.").format(
+                date=t.date(deadline), period=esc(periods[0].code)
+            ),
+        )
+        return
     outcome = await open_round(context.storage, periods[0], deadline, by=current.telegram_id, now=context.now())
     if not isinstance(outcome, RoundOpened):
         text = (

@@ -55,6 +55,10 @@ class UserRepository:
             await connection.execute(
                 "DELETE FROM memberships WHERE agency_code = ? AND user_id = ?", (agency_code, user_id)
             )
+            # Their open question for the agency would otherwise take their next text as its figure.
+            await connection.execute(
+                "DELETE FROM conversations WHERE agency_code = ? AND user_id = ?", (agency_code, user_id)
+            )
             await connection.execute(
                 "UPDATE users SET role = NULL WHERE telegram_id = ? AND role = 'focal'"
                 " AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = ?)",
@@ -62,14 +66,18 @@ class UserRepository:
             )
 
     async def revoke(self, telegram_id: int) -> bool:
-        """Take away a user's role and memberships; False if there was nothing to take."""
+        """Take away a user's role, memberships and open conversation; False if there was nothing to take."""
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE users SET role = NULL WHERE telegram_id = ? AND role IS NOT NULL", (telegram_id,)
             )
             changed = cursor.rowcount == 1
             cursor = await connection.execute("DELETE FROM memberships WHERE user_id = ?", (telegram_id,))
-            return changed or cursor.rowcount > 0
+            gone = changed or cursor.rowcount > 0
+            # Plain text passes the gate as anyone's, so an open question (a return's reason, a figure) would
+            # still act with the role just taken away.
+            await connection.execute("DELETE FROM conversations WHERE user_id = ?", (telegram_id,))
+            return gone
 
     async def open_invites(self, now: datetime | None = None) -> list[Invite]:
         """Invites not used yet and not expired."""

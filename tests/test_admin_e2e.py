@@ -214,3 +214,18 @@ async def test_catalogue_upload_shows_its_diff_and_applies_it(season: Season, sa
     still = await season.storage.db.fetch_one("SELECT active FROM indicators WHERE code = 'SAFE_COMMUNES'")
     assert still is not None and still[0] == 1
     assert await season.storage.conversations.get(900) is None
+
+
+async def test_a_focal_point_handed_over_mid_report_cannot_answer_on(season: Season, sandbox: SandboxClient) -> None:
+    admin = await sandbox.user(900, "Quản trị")
+    lan = await join(season, sandbox, 101, "Lan", "SYT")
+    await lan.command("report")
+    await lan.expect("Mục 1/4")  # Lan's question is open when the agency is handed over
+    await admin.command("handover", "SYT")
+    token = (await admin.expect("https://t.me/")).text.split()[-1].split("start=")[1]
+    minh = await sandbox.user(102, "Minh")
+    await minh.command("start", token)
+    await minh.expect("Chào mừng")
+    await lan.send("7100")
+    await lan.expect("đường link mời")
+    assert await season.storage.values.for_agency(season.current.id, "SYT") == {}

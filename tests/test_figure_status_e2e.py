@@ -117,3 +117,13 @@ async def test_the_round_reminds_by_its_own_deadline_only_those_not_yet_official
     await minh.press("📝 Báo cáo ngay", reminder)  # the reminder, and /report, lead into the round
     question = await minh.expect("Số liệu chính thức kỳ 2025")
     assert "(còn 2 mục)" in question.text
+
+
+async def test_an_official_round_with_a_past_deadline_is_refused(season: Season, sandbox: SandboxClient) -> None:
+    """A slip like 1/1/1 (year 1) would sit as the round's deadline and break its reminders' date arithmetic."""
+    await season.storage.periods.set_state(season.previous, PeriodState.CLOSED)
+    admin = await sandbox.user(ADMIN, "Trần Văn Tổng Hợp")
+    await admin.command("official", "2025", "1/1/1")
+    refused = await admin.expect("đã qua")
+    assert "/official 2025" in refused.text
+    assert await season.storage.figures.official_round(season.previous.id) is None

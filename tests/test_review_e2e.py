@@ -132,3 +132,21 @@ async def test_a_focal_point_cannot_review(season: Season, sandbox: SandboxClien
     lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT", Role.FOCAL)
     await lan.command("review")
     await lan.expect("không dành cho vai trò")
+
+
+async def test_an_admin_revoked_while_asked_for_a_reason_cannot_return(season: Season, sandbox: SandboxClient) -> None:
+    lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT")
+    await fill(season, "SYT", 301)
+    await submit(lan)
+    admin = await sandbox.user(ADMIN, "Trần Văn Tổng Hợp")
+    await admin.command("review", "2026")
+    await admin.expect("Xem xét báo cáo kỳ 2026")
+    await admin.press("1")
+    await admin.expect("Sở Y tế", "chờ xem xét")
+    await admin.press("↩️ Trả lại")
+    await admin.expect("Nhập lý do trả lại")
+
+    assert await season.storage.users.revoke(ADMIN)  # plain text passes the gate: the open question must go
+    await admin.send("Trả lại sau khi bị thu hồi quyền")
+    await admin.expect("Bot này dành cho cán bộ đầu mối")  # the join hint: no role, no open question
+    assert await season.storage.values.submission(season.current.id, "SYT") is not None

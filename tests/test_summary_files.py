@@ -290,3 +290,14 @@ def test_the_files_show_the_review_and_the_lead_agencys_view(season: FiledSeason
     ), notes
     plain = docx.Document(io.BytesIO(render(season, "docx")))
     assert "Cơ quan tổng hợp đã xem xét" not in "\n".join(p.text for p in plain.paragraphs)  # none decided yet
+
+
+def test_text_from_users_is_never_a_formula_in_the_workbook(season: FiledSeason) -> None:
+    """A focal point's note or Telegram name starting with '=' stays text: Excel would run it as a formula."""
+    hostile = '=HYPERLINK("http://example.invalid/x","Bấm vào đây")'
+    figures = [season.figures[0]._replace(note=hostile, updated_by=1), *season.figures[1:]]
+    inputs = replace(season.inputs, people={**season.inputs.people, 1: "=1+2"})
+    data = summary_file("xlsx", season.summary, figures, translator("vi"), inputs)
+    cells = [c for row in openpyxl.load_workbook(io.BytesIO(data))["Số liệu gốc"].iter_rows() for c in row]
+    assert [c.data_type for c in cells if c.value == hostile] == ["s"]
+    assert [c.data_type for c in cells if c.value == "=1+2"] == ["s"]

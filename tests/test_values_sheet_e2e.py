@@ -67,3 +67,49 @@ async def test_a_bad_sheet_is_refused_with_its_rows(season: Season, sandbox: San
     other = await minh.expect("Tệp chưa được lưu")
     assert "đây là tệp của SYT, không phải cơ quan của anh/chị" in other.text
     assert await season.storage.values.for_agency(season.current.id, "SYT") == before
+
+
+def _inflated(blank: bytes, megabytes: int) -> bytes:
+    """The bot's own sheet whose shared strings inflate to `megabytes` MB: small on the wire, huge in memory."""
+    import io
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(blank)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                target.writestr(info, source.read(info.filename))
+        with target.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            member.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
+            chunk = b"a" * (1024 * 1024)
+            for _ in range(megabytes):
+                member.write(chunk)
+            member.write(b"</t></si></sst>")
+    return out.getvalue()
+
+
+async def test_a_sheet_that_inflates_far_beyond_a_figures_sheet_is_refused(
+    season: Season, sandbox: SandboxClient
+) -> None:
+    lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT")
+    await fill(season, "SYT", 301)
+    await lan.command("report")
+    await sent(lan, "Rà soát: kỳ 2026")
+    await lan.press("📥 Nhập bằng tệp Excel")
+    document = await lan.expect("Điền số liệu vào cột màu vàng")
+    assert document.document is not None
+    bomb = _inflated(await sandbox.file(document.document["file_id"]), 64)
+    assert len(bomb) < 1024 * 1024  # under the upload limit: only its inflated size gives it away
+    await lan.send_document("so_lieu.xlsx", bomb, XLSX)
+    refused = await lan.expect("Tệp chưa được lưu; không có gì thay đổi")
+    assert "Traceback" not in refused.text
+
+
+async def test_a_file_that_is_not_a_workbook_gets_one_line_in_the_user_language(
+    season: Season, sandbox: SandboxClient
+) -> None:
+    lan = await join(season, sandbox, 301, "Nguyễn Thị Lan", "SYT")
+    await lan.send_document("so_lieu.xlsx", b"this is not a spreadsheet", XLSX)
+    refused = await lan.expect("Tệp chưa được lưu; không có gì thay đổi")
+    assert "BadZipFile" not in refused.text and "not an Excel workbook" not in refused.text
+    assert "không phải tệp số liệu" in refused.text

@@ -86,7 +86,8 @@ def raw_sheet(
         entered = WriteOnlyCell(sheet, value=local_time(figure.updated_at, t))
         entered.number_format = when
         sheet.append(
-            [
+            _as_text(
+                sheet,
                 agencies.get(figure.agency_code, figure.agency_code),
                 element.name(t.locale) if element else figure.element_code,
                 unit_label(element.unit, t.locale) if element else "",
@@ -97,8 +98,21 @@ def raw_sheet(
                 figure.note,
                 inputs.people.get(figure.updated_by, "") if figure.updated_by is not None else "",
                 entered,
-            ]
+            )
         )
+
+
+def _as_text(sheet: Any, *values: Any) -> list[Any]:
+    """The row's cells, a string starting with '=' (a focal point's note, a Telegram name) kept as text:
+    openpyxl would write it as a formula, which Excel runs when the consolidating agency opens the file."""
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        row.append(value)
+    return row
 
 
 def _layout(sheet: Any) -> None:

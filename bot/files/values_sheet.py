@@ -11,6 +11,7 @@ without those rows, or more than MAX_ROWS rows is a SheetUnreadable with one lin
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,9 @@ SHEET = "So lieu"
 HEADER_ROW = 6
 FIRST_ROW = HEADER_ROW + 1
 MAX_ROWS = 2000  # an agency owes a few dozen items
+# What a sheet may unpack to. openpyxl reads the shared strings whole even in read-only mode, so a 1 MB
+# upload that inflates to gigabytes would take the bot's memory; the bot's own sheet unpacks to ~50 kB.
+MAX_INFLATED_BYTES = 20 * 1024 * 1024
 CODE, VALUE, NOTE = 2, 7, 8  # columns B, G and H (1-based)
 FILL_COLOUR = "FFF2CC"
 
@@ -120,6 +124,7 @@ def read_sheet(content: bytes) -> tuple[tuple[str, str, str], list[SheetRow]]:
     the file is not such a sheet. CPU work: run it in a worker thread."""
     from openpyxl import load_workbook
 
+    _check_inflated(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl and zipfile raise a dozen kinds for a file that is not a workbook
@@ -142,6 +147,17 @@ def read_sheet(content: bytes) -> tuple[tuple[str, str, str], list[SheetRow]]:
         note = row[NOTE - 1] if len(row) >= NOTE else None
         rows.append(SheetRow(number, str(code).strip(), value, str(note).strip() if note not in (None, "") else None))
     return (heading[0], heading[1], heading[2]), rows
+
+
+def _check_inflated(content: bytes) -> None:
+    """SheetUnreadable when the archive claims to unpack to more than a figures sheet ever does."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: load_workbook says so in its own words
+    if inflated > MAX_INFLATED_BYTES:
+        raise SheetUnreadable("the file unpacks to far more than a figures sheet")
 
 
 def _cells(sheet: Any) -> list[tuple[Any, ...]]:

@@ -182,8 +182,13 @@ def _refusal_lines(refused: Refused, t: Translator) -> list[str]:
         return [lead, t.gettext("there is no period {period}.").format(period=esc(refused.detail))]
     if refused.why == "locked":
         return [lead, t.gettext("the figures of period {period} are locked.").format(period=esc(refused.detail))]
-    if refused.why == "unreadable":
-        return [lead, esc(refused.detail)]
+    if refused.why == "unreadable":  # its detail is the file reader's English, and may name an exception
+        return [
+            lead,
+            t.gettext(
+                "this is not the figures sheet the bot gave you, or it is damaged; please send that sheet, filled in."
+            ),
+        ]
     lines = [lead] + [_problem_line(problem, t) for problem in refused.problems[:PROBLEMS_SHOWN]]
     if len(refused.problems) > PROBLEMS_SHOWN:
         lines.append(t.gettext("… and {count} more").format(count=len(refused.problems) - PROBLEMS_SHOWN))
