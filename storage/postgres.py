@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Callable, Generator, Iterable, Sequen
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import aiosqlite
 import asyncpg
@@ -238,13 +238,29 @@ async def dump(url: str, target: Path) -> None:
     if program is None:
         raise OSError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The password goes through the environment, never the command line, which any local user can read.
+    address, password = _without_password(asyncpg_url(url))
+    environment = dict(os.environ, PGPASSWORD=password) if password else None
     process = await asyncio.create_subprocess_exec(
         program,
         "--format=custom",
         f"--file={target}",
-        f"--dbname={asyncpg_url(url)}",
+        f"--dbname={address}",
         stderr=asyncio.subprocess.PIPE,
+        env=environment,
     )
     _, error = await process.communicate()
     if process.returncode != 0:
         raise OSError(error.decode(errors="replace").strip() or f"pg_dump exited with {process.returncode}")
+
+
+def _without_password(url: str) -> tuple[str, str | None]:
+    """The URL with its password taken out, and the password (None if it had none)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url, None
+    user = quote(unquote(parts.username or ""), safe="")
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{user}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc)), unquote(parts.password)

@@ -176,3 +176,16 @@ async def test_backup_is_a_pg_dump_that_pg_restore_reads(loaded: Storage, tmp_pa
     await loaded.db.backup(target)
     listing = subprocess.run([find_program("pg_restore") or "pg_restore", "--list", str(target)], capture_output=True)
     assert listing.returncode == 0 and b"TABLE DATA public value_changes" in listing.stdout
+
+
+def test_pg_dump_gets_the_password_through_its_environment_not_its_command_line() -> None:
+    from storage.postgres import _without_password
+
+    assert _without_password("postgresql://chitieu:s%40cret@db.example:5433/chitieu") == (
+        "postgresql://chitieu@db.example:5433/chitieu",
+        "s@cret",
+    )
+    assert _without_password("postgresql://chitieu@localhost/chitieu") == (
+        "postgresql://chitieu@localhost/chitieu",
+        None,
+    )
