@@ -159,20 +159,21 @@ async def _no_narrative(update: Update, context: BotContext, conversation: Conve
 
 async def _jump_ok(update: Update, context: BotContext, conversation: Conversation, args: list[str]) -> None:
     """Yes, keep it: save the figure that was far from last period's."""
-    pending = conversation.data.get("pending")
-    if pending is None:
-        await nudge(update, context, conversation)
-        return
-    await record(update, context, conversation, ConfirmedNumber(float(pending)))
+    await _save_held(update, context, conversation, "pending")
 
 
 async def _jump_alternative(update: Update, context: BotContext, conversation: Conversation, args: list[str]) -> None:
     """The other reading of an ambiguous separator: save it."""
-    alternative = conversation.data.get("alternative")
-    if alternative is None:
+    await _save_held(update, context, conversation, "alternative")
+
+
+async def _save_held(update: Update, context: BotContext, conversation: Conversation, key: str) -> None:
+    """Save the figure the question held under `key`, now confirmed; a stale button gets the question again."""
+    held = conversation.data.get(key)
+    if held is None:
         await nudge(update, context, conversation)
         return
-    await record(update, context, conversation, ConfirmedNumber(float(alternative)))
+    await record(update, context, conversation, ConfirmedNumber(float(held)))
 
 
 async def _jump_no(update: Update, context: BotContext, conversation: Conversation, args: list[str]) -> None:
